@@ -1,0 +1,103 @@
+package dev.p2pchat.directory.account;
+
+import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.PasswordHashing;
+import dev.p2pchat.directory.system.Problems;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/** Registration and password checks with the lockout rule. */
+@Service
+public class AccountService {
+
+    private final AccountRepository accounts;
+    private final PasswordHashing hashing;
+    private final Lockout lockout;
+
+    public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout) {
+        this.accounts = accounts;
+        this.hashing = hashing;
+        this.lockout = lockout;
+    }
+
+    /**
+     * Creates an account. The password array is zeroed. A name taken in any letter case is a
+     * 409, also when two registrations race (the unique index decides).
+     */
+    public Account register(String username, char[] password) {
+        String key = Account.key(username);
+        if (accounts.existsByUsernameKey(key)) {
+            java.util.Arrays.fill(password, '\0');
+            throw usernameTaken(username);
+        }
+        String hash = hashing.hash(password);
+        try {
+            return accounts.saveAndFlush(new Account(username, hash, lockout.now()));
+        } catch (DataIntegrityViolationException e) {
+            throw usernameTaken(username);
+        }
+    }
+
+    /**
+     * Checks a username and password, applying the lockout rule. Returns the account on
+     * success. Unknown names and wrong passwords fail identically (same status, body and,
+     * thanks to a dummy hash, time). A locked account is refused before any hash is computed.
+     * The password array is zeroed.
+     */
+    public Account authenticate(String username, char[] password, String fingerprint) {
+        Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
+        if (found.isEmpty()) {
+            hashing.matchesNothing(password);
+            throw badCredentials();
+        }
+        Account account = found.get();
+        Instant now = lockout.now();
+        if (lockout.isLocked(account.getLockedUntil(), now)) {
+            java.util.Arrays.fill(password, '\0');
+            throw locked(account.getLockedUntil(), now);
+        }
+        boolean ok = hashing.matches(password, account.getPasswordHash());
+        now = lockout.now();
+        if (ok) {
+            if (accounts.recordSuccess(account.getId(), fingerprint, now) == 1) {
+                return account;
+            }
+            // locked by concurrent failures while this password was being checked
+            throw lockedNow(account.getId(), now);
+        }
+        accounts.recordFailure(account.getId(), lockout.attempts(), now, lockout.lockUntil(now));
+        Instant lockedUntil = accounts.findLockedUntil(account.getId()).orElse(null);
+        if (lockout.isLocked(lockedUntil, now)) {
+            throw locked(lockedUntil, now);
+        }
+        throw badCredentials();
+    }
+
+    private ApiException lockedNow(long id, Instant now) {
+        Instant lockedUntil = accounts.findLockedUntil(id).orElse(now);
+        return locked(lockedUntil, now);
+    }
+
+    private ApiException locked(Instant lockedUntil, Instant now) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(lockout.secondsLeft(lockedUntil, now)));
+        return new ApiException(HttpStatus.LOCKED, Problems.ACCOUNT_LOCKED, "Account locked",
+                "Too many failed logins: this account is locked until " + lockedUntil + ".",
+                Map.of("lockedUntil", lockedUntil), headers);
+    }
+
+    static ApiException badCredentials() {
+        return new ApiException(HttpStatus.UNAUTHORIZED, Problems.BAD_CREDENTIALS, "Wrong username or password",
+                "The username or password is wrong.", Map.of(), ApiException.bearerChallenge());
+    }
+
+    private static ApiException usernameTaken(String username) {
+        return new ApiException(HttpStatus.CONFLICT, Problems.USERNAME_TAKEN, "Username taken",
+                "The username '" + username + "' is already taken.", Map.of(), HttpHeaders.EMPTY);
+    }
+}

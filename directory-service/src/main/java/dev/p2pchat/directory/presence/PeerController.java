@@ -1,0 +1,55 @@
+package dev.p2pchat.directory.presence;
+
+import dev.p2pchat.directory.account.Account;
+import dev.p2pchat.directory.account.ValidUsername;
+import dev.p2pchat.directory.session.AuthenticatedUser;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import java.time.Instant;
+import java.util.List;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+class PeerController {
+
+    private final PresenceService presence;
+
+    PeerController(PresenceService presence) {
+        this.presence = presence;
+    }
+
+    @GetMapping("/api/v1/peers")
+    PeerPage list(AuthenticatedUser user,
+                  @RequestParam(defaultValue = "100") @Min(1) @Max(500) int limit,
+                  @RequestParam(required = false) @Pattern(regexp = ValidUsername.PATTERN,
+                          message = "must be a username (the 'next' of the previous page)") String after) {
+        PresenceService.Page page = presence.online(limit, after);
+        return new PeerPage(page.peers().stream().map(p -> new PeerSummary(p.getUsername(), p.getUpdatedAt())).toList(),
+                page.next());
+    }
+
+    @GetMapping("/api/v1/peers/{username}")
+    PeerDetails lookup(AuthenticatedUser user, @PathVariable String username) {
+        PresenceService.Lookup found = presence.lookup(username);
+        Account account = found.account();
+        return found.presence()
+                .map(p -> new PeerDetails(account.getUsername(), true, p.getHost(), p.getPort(),
+                        account.getFingerprint(), p.getUpdatedAt()))
+                .orElseGet(() -> new PeerDetails(account.getUsername(), false, null, null,
+                        account.getFingerprint(), account.getLastSeen()));
+    }
+
+    record PeerPage(List<PeerSummary> peers, String next) {
+    }
+
+    record PeerSummary(String username, Instant lastSeen) {
+    }
+
+    record PeerDetails(String username, boolean online, String host, Integer port, String fingerprint,
+                       Instant lastSeen) {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.p2pchat.directory.presence;
+
+import dev.p2pchat.directory.account.Account;
+import dev.p2pchat.directory.account.AccountRepository;
+import dev.p2pchat.directory.account.ValidUsername;
+import dev.p2pchat.directory.session.AuthenticatedUser;
+import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.DirectoryProperties;
+import dev.p2pchat.directory.system.Problems;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Limit;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+
+/** Who is online, where they listen, and looking peers up. */
+@Service
+public class PresenceService {
+
+    private static final Pattern USERNAME = Pattern.compile(ValidUsername.PATTERN);
+
+    private final PresenceRepository presence;
+    private final AccountRepository accounts;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public PresenceService(PresenceRepository presence, AccountRepository accounts, DirectoryProperties properties,
+                           Clock clock) {
+        this.presence = presence;
+        this.accounts = accounts;
+        this.ttl = properties.presence().ttl();
+        this.clock = clock;
+    }
+
+    /** Publishes or renews where the caller listens, for {@code ttl} from now. */
+    public Presence goOnline(AuthenticatedUser user, String host, int port) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(ttl);
+        if (presence.renew(user.accountId(), host, port, now, expiresAt) == 0) {
+            try {
+                presence.saveAndFlush(new Presence(user.accountId(), user.username(), Account.key(user.username()),
+                        host, port, now, expiresAt));
+            } catch (DataIntegrityViolationException raced) {
+                // another request of the same user inserted first: renew that row instead
+                presence.renew(user.accountId(), host, port, now, expiresAt);
+            }
+        }
+        accounts.updateLastSeen(user.accountId(), now);
+        return new Presence(user.accountId(), user.username(), Account.key(user.username()), host, port, now,
+                expiresAt);
+    }
+
+    public void goOffline(AuthenticatedUser user) {
+        if (presence.deleteByAccount(user.accountId()) > 0) {
+            accounts.updateLastSeen(user.accountId(), clock.instant());
+        }
+    }
+
+    public record Page(List<Presence> peers, String next) {
+    }
+
+    /** Online peers ordered by username, at most {@code limit}, after the cursor {@code after}. */
+    public Page online(int limit, String after) {
+        String afterKey = after == null ? "" : Account.key(after);
+        List<Presence> rows = presence.findByExpiresAtAfterAndUsernameKeyGreaterThanOrderByUsernameKeyAsc(
+                clock.instant(), afterKey, Limit.of(limit + 1));
+        if (rows.size() > limit) {
+            List<Presence> page = rows.subList(0, limit);
+            return new Page(page, page.get(limit - 1).getUsername());
+        }
+        return new Page(rows, null);
+    }
+
+    public record Lookup(Account account, Optional<Presence> presence) {
+    }
+
+    /** A name that is not even a valid username is simply not found (and never echoed). */
+    public Lookup lookup(String username) {
+        Optional<Account> found = USERNAME.matcher(username).matches()
+                ? accounts.findByUsernameKey(Account.key(username))
+                : Optional.empty();
+        Account account = found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
+                "No such account", "No account has that username.", Map.of(), HttpHeaders.EMPTY));
+        return new Lookup(account, presence.findByAccountIdAndExpiresAtAfter(account.getId(), clock.instant()));
+    }
+}

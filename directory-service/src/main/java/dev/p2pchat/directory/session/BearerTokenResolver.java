@@ -1,0 +1,44 @@
+package dev.p2pchat.directory.session;
+
+import dev.p2pchat.directory.system.ApiException;
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.support.WebDataBinderFactory;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+/**
+ * Resolves {@link AuthenticatedUser} parameters from {@code Authorization: Bearer <token>}; a
+ * missing, malformed, unknown, expired or revoked token is a 401 with {@code WWW-Authenticate}.
+ */
+@Component
+class BearerTokenResolver implements HandlerMethodArgumentResolver {
+
+    private static final String PREFIX = "bearer ";
+
+    private final SessionService sessions;
+
+    BearerTokenResolver(SessionService sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public boolean supportsParameter(MethodParameter parameter) {
+        return AuthenticatedUser.class.equals(parameter.getParameterType());
+    }
+
+    @Override
+    public AuthenticatedUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
+                                             NativeWebRequest request, WebDataBinderFactory binderFactory) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        if (header == null || header.isBlank()) {
+            throw ApiException.unauthorized("This call needs 'Authorization: Bearer <token>' from a login.");
+        }
+        if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
+            throw ApiException.unauthorized("Only bearer tokens are accepted.");
+        }
+        return sessions.verify(header.substring(PREFIX.length()).strip());
+    }
+}

@@ -1,0 +1,38 @@
+package dev.p2pchat.directory.session;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** Bearer tokens: 256 random bits in base64url (43 characters); stored as lowercase hex SHA-256. */
+final class Tokens {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9_-]{43}");
+
+    private Tokens() {
+    }
+
+    static String newToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static boolean wellFormed(String token) {
+        return token != null && FORMAT.matcher(token).matches();
+    }
+
+    static String hash(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

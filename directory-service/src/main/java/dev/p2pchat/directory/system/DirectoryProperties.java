@@ -1,0 +1,70 @@
+package dev.p2pchat.directory.system;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Every setting of the directory, bound from {@code directory.*} (and the matching environment
+ * variables) and validated at start-up, so a bad value stops the service with a clear message
+ * instead of misbehaving later.
+ */
+@Validated
+@ConfigurationProperties("directory")
+public record DirectoryProperties(
+        @Valid @DefaultValue Lockout lockout,
+        @Valid @DefaultValue Token token,
+        @Valid @DefaultValue Presence presence,
+        @Valid @DefaultValue Bcrypt bcrypt,
+        @NotNull @DefaultValue("./data") Path dataDir) {
+
+    /** Consecutive failed logins that lock an account, and for how long. */
+    public record Lockout(
+            @Min(1) @Max(100) @DefaultValue("3") int attempts,
+            @NotNull @DefaultValue("15m") Duration duration) {
+        @AssertTrue(message = "must be positive")
+        public boolean isDurationPositive() {
+            return duration != null && !duration.isNegative() && !duration.isZero();
+        }
+    }
+
+    /** Lifetime of a bearer token issued at login. */
+    public record Token(@NotNull @DefaultValue("12h") Duration ttl) {
+        @AssertTrue(message = "must be positive")
+        public boolean isTtlPositive() {
+            return ttl != null && !ttl.isNegative() && !ttl.isZero();
+        }
+    }
+
+    /** How long a published address stays online without renewal. */
+    public record Presence(@NotNull @DefaultValue("60s") Duration ttl) {
+        @AssertTrue(message = "must be at least 5 seconds")
+        public boolean isTtlLongEnough() {
+            return ttl != null && ttl.compareTo(Duration.ofSeconds(5)) >= 0;
+        }
+    }
+
+    /**
+     * BCrypt work factor and the bounded pool that runs password checks. {@code poolSize}
+     * defaults to one thread less than the machine has cores (at least one) so that a login
+     * flood always leaves a core for everything else; {@code queueCapacity} bounds how many
+     * checks may wait before new ones are refused with 503.
+     */
+    public record Bcrypt(
+            @Min(4) @Max(31) @DefaultValue("12") int cost,
+            @Min(1) @Max(256) Integer poolSize,
+            @Min(0) @Max(10_000) @DefaultValue("16") int queueCapacity) {
+        public Bcrypt {
+            if (poolSize == null) {
+                poolSize = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+            }
+        }
+    }
+}

@@ -10,6 +10,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Registration and password checks with the lockout rule. */
 @Service
@@ -18,11 +19,14 @@ public class AccountService {
     private final AccountRepository accounts;
     private final PasswordHashing hashing;
     private final Lockout lockout;
+    private final TransactionTemplate transactions;
 
-    public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout) {
+    public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout,
+                          TransactionTemplate transactions) {
         this.accounts = accounts;
         this.hashing = hashing;
         this.lockout = lockout;
+        this.transactions = transactions;
     }
 
     /**
@@ -70,8 +74,12 @@ public class AccountService {
             // locked by concurrent failures while this password was being checked
             throw lockedNow(account.getId(), now);
         }
-        accounts.recordFailure(account.getId(), lockout.attempts(), now, lockout.lockUntil(now));
-        Instant lockedUntil = accounts.findLockedUntil(account.getId()).orElse(null);
+        Instant failedAt = now;
+        // count and read back in one transaction: the row lock makes the answer this attempt's own
+        Instant lockedUntil = transactions.execute(status -> {
+            accounts.recordFailure(account.getId(), lockout.attempts(), failedAt, lockout.lockUntil(failedAt));
+            return accounts.findLockedUntil(account.getId()).orElse(null);
+        });
         if (lockout.isLocked(lockedUntil, now)) {
             throw locked(lockedUntil, now);
         }

@@ -1,6 +1,8 @@
 package dev.p2pchat.directory.system;
 
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Locale;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +29,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  */
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
+
+    private static final URI BLANK = URI.create("about:blank");
 
     @Override
     protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException ex,
@@ -82,6 +86,22 @@ class ApiProblems extends ResponseEntityExceptionHandler {
         problem.setType(Problems.MALFORMED_JSON);
         problem.setTitle("Malformed request body");
         return handleExceptionInternal(ex, problem, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    /**
+     * Every problem gets a stable {@code type}: Spring's own (404, 405, 415, ...) would leave it
+     * as {@code about:blank}, which Jackson omits; they get {@code /problems/<reason>} instead.
+     */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(@Nullable Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        if (body instanceof ProblemDetail problem
+                && (problem.getType() == null || BLANK.equals(problem.getType()))) {
+            HttpStatus status = HttpStatus.resolve(statusCode.value());
+            String reason = status == null ? "error" : status.getReasonPhrase();
+            problem.setType(URI.create("/problems/" + reason.toLowerCase(Locale.ROOT).replace(' ', '-')));
+        }
+        return super.createResponseEntity(body, headers, statusCode, request);
     }
 
     /** Bugs and unexpected failures: a generic 500 that reveals nothing about the cause. */

@@ -1,0 +1,144 @@
+package dev.p2pchat.directory.presence;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import dev.p2pchat.directory.account.Account;
+import dev.p2pchat.directory.session.AuthenticatedUser;
+import dev.p2pchat.directory.session.SessionService;
+import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.Problems;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.hamcrest.Matchers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.util.ReflectionTestUtils;
+import org.springframework.test.web.servlet.MockMvc;
+
+@WebMvcTest({PeerController.class, PresenceController.class})
+class PeerControllerTest {
+
+    private static final String TOKEN = "t".repeat(43);
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+    private final AuthenticatedUser alice = new AuthenticatedUser(1, "alice", "h");
+
+    @Autowired
+    MockMvc mvc;
+
+    @MockitoBean
+    PresenceService presence;
+
+    @MockitoBean
+    SessionService sessions;
+
+    @BeforeEach
+    void authenticate() {
+        when(sessions.verify(TOKEN)).thenReturn(alice);
+        when(sessions.verify(eq("x".repeat(43)))).thenThrow(ApiException.unauthorized("unknown"));
+    }
+
+    @Test
+    void everyCallNeedsABearerToken() throws Exception {
+        when(sessions.verify(any())).thenThrow(ApiException.unauthorized("The bearer token is unknown, expired or revoked."));
+        mvc.perform(get("/api/v1/peers")).andExpect(status().isUnauthorized());
+        mvc.perform(get("/api/v1/peers/bob")).andExpect(status().isUnauthorized());
+        mvc.perform(put("/api/v1/presence").contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000}"))
+                .andExpect(status().isUnauthorized());
+        verifyNoInteractions(presence);
+    }
+
+    @Test
+    void theListHasOnePageAndTheCursorOfTheNext() throws Exception {
+        Presence bob = new Presence(2, "bob", "bob", "127.0.0.1", 7000, NOW, NOW.plusSeconds(60));
+        when(presence.online(1, "alice")).thenReturn(new PresenceService.Page(List.of(bob), "bob"));
+
+        mvc.perform(get("/api/v1/peers?limit=1&after=alice").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.peers[0].username").value("bob"))
+                .andExpect(jsonPath("$.peers[0].lastSeen").value("2026-01-01T10:00:00Z"))
+                .andExpect(jsonPath("$.next").value("bob"));
+    }
+
+    @Test
+    void badPagingParametersAre400() throws Exception {
+        for (String query : new String[] {"limit=0", "limit=501", "limit=abc", "after=..", "after=" + "a".repeat(40)}) {
+            mvc.perform(get("/api/v1/peers?" + query).header("Authorization", "Bearer " + TOKEN))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.status").value(400));
+        }
+        verify(presence, org.mockito.Mockito.never()).online(anyInt(), any());
+    }
+
+    @Test
+    void anOfflinePeerHasNoAddress() throws Exception {
+        Account bob = new Account("Bob", "$2a$04$x", NOW);
+        ReflectionTestUtils.setField(bob, "fingerprint", "cd".repeat(32));
+        ReflectionTestUtils.setField(bob, "lastSeen", NOW);
+        when(presence.lookup("bob")).thenReturn(new PresenceService.Lookup(bob, Optional.empty()));
+
+        mvc.perform(get("/api/v1/peers/bob").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.username").value("Bob"))
+                .andExpect(jsonPath("$.online").value(false))
+                .andExpect(jsonPath("$.host").value(Matchers.nullValue()))
+                .andExpect(jsonPath("$.port").value(Matchers.nullValue()))
+                .andExpect(jsonPath("$.fingerprint").value("cd".repeat(32)))
+                .andExpect(jsonPath("$.lastSeen").value("2026-01-01T10:00:00Z"));
+    }
+
+    @Test
+    void anUnknownPeerIs404() throws Exception {
+        when(presence.lookup(any())).thenThrow(new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
+                "No such account", "No account has that username."));
+
+        mvc.perform(get("/api/v1/peers/nobody").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.type").value("/problems/no-such-account"));
+    }
+
+    @Test
+    void presenceRecordsTheObservedAddressUnlessAHostIsGiven() throws Exception {
+        when(presence.goOnline(any(), any(), anyInt())).thenAnswer(call -> new Presence(1, "alice", "alice",
+                call.getArgument(1), call.getArgument(2), NOW, NOW.plusSeconds(60)));
+
+        mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000}")
+                        .with(request -> {
+                            request.setRemoteAddr("192.0.2.10");
+                            return request;
+                        }))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.host").value("192.0.2.10"))
+                .andExpect(jsonPath("$.port").value(7000))
+                .andExpect(jsonPath("$.expiresAt").value("2026-01-01T10:01:00Z"));
+        mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000,\"host\":\"alice.example\"}"))
+                .andExpect(jsonPath("$.host").value("alice.example"));
+    }
+
+    @Test
+    void invalidPresenceIs400() throws Exception {
+        for (String body : new String[] {"{}", "{\"port\":0}", "{\"port\":65536}", "{\"port\":\"x\"}",
+                "{\"port\":7000,\"host\":\"bad host\"}", "{\"port\":7000,\"host\":\"" + "a".repeat(300) + "\"}"}) {
+            mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                            .contentType(MediaType.APPLICATION_JSON).content(body))
+                    .andExpect(status().isBadRequest());
+        }
+        verifyNoInteractions(presence);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.p2pchat.directory.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+
+class PasswordHashingTest {
+
+    private static PasswordHashing hashing(int cost, int threads, int queue) {
+        return new PasswordHashing(new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
+                new DirectoryProperties.Token(Duration.ofHours(12)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
+                new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data")));
+    }
+
+    @Test
+    void aHashMatchesItsPasswordOnlyAndTheArraysAreZeroed() {
+        PasswordHashing hashing = hashing(4, 1, 4);
+        char[] password = "correct horse".toCharArray();
+
+        String hash = hashing.hash(password);
+
+        assertThat(password).containsOnly('\0');
+        assertThat(hash).startsWith("$2a$04$").hasSize(60);
+        assertThat(hashing.matches("correct horse".toCharArray(), hash)).isTrue();
+        assertThat(hashing.matches("correct horsf".toCharArray(), hash)).isFalse();
+        assertThat(hashing.matchesNothing("correct horse".toCharArray())).isFalse();
+        hashing.destroy();
+    }
+
+    @Test
+    void allSeventyTwoBytesCount() {
+        PasswordHashing hashing = hashing(4, 1, 4);
+        String base = "x".repeat(71);
+        String hash = hashing.hash((base + "a").toCharArray());
+
+        assertThat(hashing.matches((base + "b").toCharArray(), hash)).isFalse();
+        hashing.destroy();
+    }
+
+    @Test
+    void utf8LengthCountsBytesAndRejectsBrokenUnicode() {
+        assertThat(PasswordHashing.utf8Length("abc".toCharArray())).isEqualTo(3);
+        assertThat(PasswordHashing.utf8Length("é€😀".toCharArray())).isEqualTo(2 + 3 + 4);
+        assertThat(PasswordHashing.utf8Length(new char[] {'a', '\uD800'})).isEqualTo(-1);
+    }
+
+    @Test
+    void checksBeyondThePoolAndQueueAreRefusedWithRetryAfter() throws Exception {
+        PasswordHashing hashing = hashing(14, 1, 1);
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch started = new CountDownLatch(2);
+            Future<?> running = callers.submit(() -> {
+                started.countDown();
+                return hashing.hash("first password".toCharArray());
+            });
+            Future<?> queued = callers.submit(() -> {
+                started.countDown();
+                return hashing.hash("second password".toCharArray());
+            });
+            started.await();
+            org.awaitility.Awaitility.await().until(() -> hashing.inFlight() == 2);
+
+            assertThatThrownBy(() -> hashing.hash("third password".toCharArray()))
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.getStatusCode().value()).isEqualTo(503);
+                        assertThat(e.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+                    });
+            running.cancel(true);
+            queued.cancel(true);
+        } finally {
+            callers.shutdownNow();
+            hashing.destroy();
+        }
+    }
+}

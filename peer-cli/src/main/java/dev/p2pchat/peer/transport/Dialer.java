@@ -1,0 +1,100 @@
+package dev.p2pchat.peer.transport;
+
+import dev.p2pchat.peer.identity.Fingerprints;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLSocket;
+
+/** Connects to a peer whose fingerprint we know (from the directory or {@code known_peers}). */
+public final class Dialer {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final TlsConfig tls;
+
+    public Dialer(TlsConfig tls) {
+        this.tls = Objects.requireNonNull(tls, "tls");
+    }
+
+    /**
+     * Opens TCP to {@code host:port} and completes the TLS handshake, both within {@code timeout};
+     * the server must present the key with {@code expectedFingerprint} and agree on ALPN
+     * {@code p2pchat/1}.
+     *
+     * <p>In TLS 1.3 the client finishes its handshake before the server has checked the client's
+     * certificate: if the listener refuses us, that shows as an {@code SSLException} on the
+     * first read, not here.
+     *
+     * @throws FingerprintMismatchException if the server presented another key
+     * @throws TransportException           if the peer cannot be reached, is too slow, or TLS fails;
+     *                                      the message is one line naming {@code host:port}
+     */
+    public PeerConnection connect(String host, int port, String expectedFingerprint, Duration timeout)
+            throws TransportException {
+        Objects.requireNonNull(host, "host");
+        if (!Fingerprints.isValid(expectedFingerprint)) {
+            throw new IllegalArgumentException("not a fingerprint: expected 64 lowercase hex characters");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not between 1 and 65535");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, not " + timeout);
+        }
+        String where = Endpoints.describe(host, port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Socket tcp = openTcp(host, port, timeout, where);
+        PeerTrustManagers.Pinned trust = new PeerTrustManagers.Pinned(expectedFingerprint);
+        try {
+            SSLSocket socket = (SSLSocket) tls.clientContext(trust).getSocketFactory()
+                    .createSocket(tcp, host, port, true);
+            TlsConfig.configureClient(socket);
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            Handshakes.run(tcp, socket, left.isNegative() ? Duration.ofMillis(1) : left);
+            String alpn = socket.getApplicationProtocol();
+            if (!TlsConfig.APPLICATION_PROTOCOL.equals(alpn)) {
+                throw new TransportException("the peer at " + where + " does not speak "
+                        + TlsConfig.APPLICATION_PROTOCOL + " (no ALPN agreed)");
+            }
+            return new PeerConnection(tcp, socket);
+        } catch (TransportException e) {
+            Handshakes.closeQuietly(tcp);
+            throw e;
+        } catch (SocketTimeoutException e) {
+            Handshakes.closeQuietly(tcp);
+            throw new TransportException("timed out connecting to " + where + " after " + Endpoints.human(timeout)
+                    + ": the TLS handshake did not finish", e);
+        } catch (IOException e) {
+            Handshakes.closeQuietly(tcp);
+            String actual = trust.mismatch();
+            if (actual != null) {
+                throw new FingerprintMismatchException(where, expectedFingerprint, actual);
+            }
+            String reason = trust.failure() != null ? trust.failure() : Endpoints.reason(e);
+            throw new TransportException("TLS handshake with " + where + " failed: " + reason, e);
+        }
+    }
+
+    private static Socket openTcp(String host, int port, Duration timeout, String where) throws TransportException {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new TransportException("cannot reach " + where + ": unknown host");
+        }
+        Socket tcp = new Socket();
+        try {
+            tcp.setTcpNoDelay(true);
+            tcp.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            return tcp;
+        } catch (SocketTimeoutException e) {
+            Handshakes.closeQuietly(tcp);
+            throw new TransportException("timed out connecting to " + where + " after " + Endpoints.human(timeout), e);
+        } catch (IOException e) {
+            Handshakes.closeQuietly(tcp);
+            throw new TransportException("cannot reach " + where + ": " + Endpoints.reason(e), e);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.p2pchat.peer.transport;
+
+/**
+ * The peer at the address presented another key than the one we expected: someone else
+ * listens there, or someone is in the middle. Never to be retried silently.
+ */
+public class FingerprintMismatchException extends TransportException {
+
+    private final String expected;
+    private final String actual;
+
+    public FingerprintMismatchException(String where, String expected, String actual) {
+        super("the peer at " + where + " is not who we expected: its fingerprint is " + actual
+                + ", expected " + expected);
+        this.expected = expected;
+        this.actual = actual;
+    }
+
+    public String expected() {
+        return expected;
+    }
+
+    public String actual() {
+        return actual;
+    }
+}

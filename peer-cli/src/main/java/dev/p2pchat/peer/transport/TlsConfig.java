@@ -1,0 +1,118 @@
+package dev.p2pchat.peer.transport;
+
+import dev.p2pchat.peer.identity.Identity;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.SecureRandom;
+import java.security.cert.Certificate;
+import java.util.Arrays;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * TLS for {@code p2pchat/1}: TLS 1.3 only, AES-GCM, ALPN {@code p2pchat/1}, and both sides
+ * present their self-signed identity certificate. Built once per identity; every dial gets
+ * its own client context pinned to the fingerprint it expects (which also means a dial never
+ * resumes an earlier session and always sees the certificate).
+ */
+public final class TlsConfig {
+
+    public static final String PROTOCOL = "TLSv1.3";
+    /** The ALPN name of the protocol; also its name in the docs. */
+    public static final String APPLICATION_PROTOCOL = "p2pchat/1";
+    /**
+     * In order of preference. AES-GCM has hardware support; ChaCha20-Poly1305 has no fast
+     * path on Java 17, so it is not offered.
+     */
+    public static final List<String> CIPHER_SUITES = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
+
+    private static final String KEY_ALIAS = "identity";
+
+    private final Identity identity;
+    private final KeyManager[] keyManagers;
+    private final SSLContext serverContext;
+
+    private TlsConfig(Identity identity, KeyManager[] keyManagers, SSLContext serverContext) {
+        this.identity = identity;
+        this.keyManagers = keyManagers;
+        this.serverContext = serverContext;
+    }
+
+    public static TlsConfig create(Identity identity) {
+        try {
+            KeyManager[] keyManagers = keyManagers(identity);
+            SSLContext server = SSLContext.getInstance(PROTOCOL);
+            server.init(keyManagers, new TrustManager[] {new PeerTrustManagers.AnySelfSigned()}, null);
+            return new TlsConfig(identity, keyManagers, server);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("cannot set up TLS 1.3 with this Java runtime: " + e.getMessage(), e);
+        }
+    }
+
+    public Identity identity() {
+        return identity;
+    }
+
+    SSLContext serverContext() {
+        return serverContext;
+    }
+
+    /** A fresh context for one dial, trusting what {@code trust} trusts. */
+    SSLContext clientContext(X509ExtendedTrustManager trust) {
+        try {
+            SSLContext client = SSLContext.getInstance(PROTOCOL);
+            client.init(keyManagers, new TrustManager[] {trust}, null);
+            return client;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot set up TLS 1.3 with this Java runtime: " + e.getMessage(), e);
+        }
+    }
+
+    static void configureClient(SSLSocket socket) {
+        SSLParameters parameters = common(socket);
+        parameters.setServerNames(List.of()); // no SNI: nothing to choose, and it would leak the host name
+        parameters.setEndpointIdentificationAlgorithm(null); // a pinned key, not a host name
+        socket.setSSLParameters(parameters);
+    }
+
+    static void configureServer(SSLSocket socket) {
+        SSLParameters parameters = common(socket);
+        parameters.setNeedClientAuth(true);
+        parameters.setUseCipherSuitesOrder(true);
+        socket.setSSLParameters(parameters);
+    }
+
+    private static SSLParameters common(SSLSocket socket) {
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setProtocols(new String[] {PROTOCOL});
+        parameters.setCipherSuites(CIPHER_SUITES.toArray(String[]::new));
+        parameters.setApplicationProtocols(new String[] {APPLICATION_PROTOCOL});
+        return parameters;
+    }
+
+    /** The identity as the only entry of an in-memory PKCS#12 key store. */
+    private static KeyManager[] keyManagers(Identity identity) throws GeneralSecurityException, IOException {
+        char[] password = new char[16];
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < password.length; i++) {
+            password[i] = (char) ('a' + random.nextInt(26));
+        }
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry(KEY_ALIAS, identity.privateKey(), password, new Certificate[] {identity.certificate()});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, password);
+            return factory.getKeyManagers();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+    }
+}

@@ -1,7 +1,113 @@
 package dev.p2pchat.peer;
 
-public final class P2pChat {
+import dev.p2pchat.peer.command.ChatCommand;
+import dev.p2pchat.peer.command.Cli;
+import dev.p2pchat.peer.command.ExitCode;
+import dev.p2pchat.peer.command.Failures;
+import dev.p2pchat.peer.command.ListenCommand;
+import dev.p2pchat.peer.command.LoginCommand;
+import dev.p2pchat.peer.command.LogoutCommand;
+import dev.p2pchat.peer.command.LookupCommand;
+import dev.p2pchat.peer.command.PeersCommand;
+import dev.p2pchat.peer.command.RegisterCommand;
+import dev.p2pchat.peer.command.SendCommand;
+import dev.p2pchat.peer.command.ShellCommand;
+import dev.p2pchat.peer.command.WhoamiCommand;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code p2pchat} command: its global options, its subcommands, and {@code main}. */
+@Command(name = "p2pchat", mixinStandardHelpOptions = true, versionProvider = P2pChat.Version.class,
+        description = {"Chat and send files directly between machines, over mutually authenticated TLS.",
+                "Without a command, starts the guided console (same as 'p2pchat shell')."},
+        subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class, PeersCommand.class,
+                LookupCommand.class, WhoamiCommand.class, ListenCommand.class, ChatCommand.class, SendCommand.class,
+                ShellCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+                " 0:success",
+                " 1:unexpected failure or file error",
+                " 2:bad command line",
+                " 3:directory unreachable or failing",
+                " 4:wrong username or password, not logged in, or session expired",
+                " 5:account locked",
+                " 6:no such user, or user offline",
+                " 7:peer unreachable, or connection lost",
+                " 8:peer identity mismatch",
+                " 9:file refused or not verified",
+                "130:interrupted"})
+public final class P2pChat implements Callable<Integer> {
+
+    @Option(names = "--server", scope = ScopeType.INHERIT, paramLabel = "URL",
+            defaultValue = "${env:P2PCHAT_SERVER:-http://localhost:8080}",
+            description = "Directory service URL (env P2PCHAT_SERVER; default: ${DEFAULT-VALUE}).")
+    URI server;
+
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
+            defaultValue = "${env:P2PCHAT_HOME:-${sys:user.home}/.p2pchat}",
+            description = "Identity key, session, known_peers and downloads (env P2PCHAT_HOME; default: ${DEFAULT-VALUE}).")
+    Path home;
+
+    @Option(names = "--server-ca", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            defaultValue = "${env:P2PCHAT_SERVER_CA}",
+            description = "PEM certificate(s) to trust for an https:// directory with a private CA (env P2PCHAT_SERVER_CA).")
+    Path serverCa;
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final InputStream stdin;
+    private final boolean terminal;
+
+    public P2pChat() {
+        this(System.in, System.console() != null);
+    }
+
+    /** For tests and embedding: lines and passwords are read from {@code stdin}. */
+    public P2pChat(InputStream stdin, boolean terminal) {
+        this.stdin = stdin;
+        this.terminal = terminal;
+    }
+
     public static void main(String[] args) {
-        System.out.println("p2pchat");
+        System.exit(commandLine(new P2pChat()).execute(args));
+    }
+
+    /** The command line with the error handling every entry point must share. */
+    public static CommandLine commandLine(P2pChat root) {
+        CommandLine commandLine = new CommandLine(root);
+        commandLine.setExecutionExceptionHandler(new Failures());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        return commandLine;
+    }
+
+    /** What every subcommand needs: options, streams, home, directory, identity. */
+    public Cli cli(CommandLine.Model.CommandSpec commandSpec) {
+        return new Cli(server, home, serverCa, stdin, terminal, commandSpec.commandLine().getOut(),
+                commandSpec.commandLine().getErr());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine shell = spec.commandLine().getSubcommands().get("shell");
+        return shell.execute(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)) == ExitCode.OK
+                ? ExitCode.OK : shell.getExecutionResult() instanceof Integer code ? code : ExitCode.FAILURE;
+    }
+
+    /** The version from the jar's manifest (the Maven project version). */
+    public static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = P2pChat.class.getPackage().getImplementationVersion();
+            return new String[] {"p2pchat " + (version == null ? "development" : version),
+                    "protocol p2pchat/1, Java " + System.getProperty("java.version")};
+        }
     }
 }

@@ -1,0 +1,106 @@
+package dev.p2pchat.peer.command;
+
+import dev.p2pchat.peer.directory.Directory;
+import dev.p2pchat.peer.directory.DirectoryException;
+import dev.p2pchat.peer.directory.HttpDirectory;
+import dev.p2pchat.peer.identity.Identity;
+import dev.p2pchat.peer.identity.IdentityException;
+import dev.p2pchat.peer.identity.KnownPeers;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * What a command works with: the global options resolved, the streams picocli gives (so tests
+ * capture them), and lazily the home folder, directory client, identity and known peers.
+ */
+public final class Cli {
+
+    private final URI server;
+    private final Path serverCa;
+    private final InputStream stdin;
+    private final boolean terminal;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Home home;
+    private Directory directory;
+    private Identity identity;
+    private KnownPeers knownPeers;
+
+    public Cli(URI server, Path home, Path serverCa, InputStream stdin, boolean terminal, PrintWriter out,
+               PrintWriter err) {
+        this.server = server;
+        this.serverCa = serverCa;
+        this.stdin = stdin;
+        this.terminal = terminal;
+        this.out = out;
+        this.err = err;
+        this.home = new Home(home);
+    }
+
+    public URI server() {
+        return server;
+    }
+
+    public InputStream stdin() {
+        return stdin;
+    }
+
+    /** True when stdin and stdout are a terminal a person types at. */
+    public boolean terminal() {
+        return terminal;
+    }
+
+    /** Received messages and requested data (lists, lookups): what a script would capture. */
+    public PrintWriter out() {
+        return out;
+    }
+
+    /** Status, prompts, progress and errors. */
+    public PrintWriter err() {
+        return err;
+    }
+
+    public void status(String message) {
+        synchronized (err) {
+            err.println(message);
+            err.flush();
+        }
+    }
+
+    public Home home() {
+        return home;
+    }
+
+    public synchronized Directory directory() throws DirectoryException {
+        if (directory == null) {
+            directory = new HttpDirectory(server, serverCa);
+        }
+        return directory;
+    }
+
+    public synchronized Identity identity() throws IdentityException {
+        if (identity == null) {
+            identity = Identity.loadOrCreate(home.dir());
+        }
+        return identity;
+    }
+
+    public synchronized KnownPeers knownPeers() throws IdentityException {
+        if (knownPeers == null) {
+            knownPeers = KnownPeers.load(home.knownPeers());
+            for (String warning : knownPeers.warnings()) {
+                status("warning: " + warning);
+            }
+        }
+        return knownPeers;
+    }
+
+    /** The saved login for {@code --server}, or a clear failure telling the user to log in. */
+    public Home.SavedSession session() {
+        return home.session(server, Instant.now()).orElseThrow(() -> new CliException(ExitCode.AUTHENTICATION,
+                "not logged in to " + server + ": run 'p2pchat login -u NAME' first"));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.p2pchat.peer.command;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * Lines typed by the user, read on a daemon thread so the program can also wait for a session
+ * to end. On a terminal it is JLine (history, editing, Ctrl-C cancels the line, Ctrl-D leaves)
+ * and incoming text is printed above the prompt; from a pipe it is plain line reading, with
+ * messages on stdout and everything else on stderr.
+ */
+abstract class LineInput implements AutoCloseable {
+
+    /** End of input (Ctrl-D or the end of a pipe). */
+    static final String EOF = new String("<eof>");
+
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private volatile Supplier<String> prompt = () -> "";
+    private Thread pump;
+
+    static LineInput open(Cli cli) {
+        if (cli.terminal()) {
+            try {
+                return new JLine();
+            } catch (IOException e) {
+                cli.status("warning: no line editing (" + e.getMessage() + ")");
+            }
+        }
+        return new Plain(cli);
+    }
+
+    void prompt(Supplier<String> prompt) {
+        this.prompt = prompt;
+    }
+
+    String currentPrompt() {
+        return prompt.get();
+    }
+
+    /** Starts reading; call once. */
+    void start() {
+        pump = new Thread(() -> {
+            try {
+                String line;
+                while ((line = readOne()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // treated as the end of input
+            }
+            lines.add(EOF);
+        }, "p2pchat-input");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** The next line, {@link #EOF}, or empty if none came within {@code timeout}. */
+    Optional<String> poll(Duration timeout) throws InterruptedException {
+        String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line == EOF) {
+            lines.add(EOF);
+        }
+        return Optional.ofNullable(line);
+    }
+
+    /** Blocks until the next line or {@link #EOF}. */
+    String take() throws InterruptedException {
+        String line = lines.take();
+        if (line == EOF) {
+            lines.add(EOF);
+        }
+        return line;
+    }
+
+    /** Reads one line, or null at the end. Runs on the pump thread. */
+    protected abstract String readOne() throws IOException;
+
+    /** A received message: stdout, or above the prompt. */
+    abstract void message(String line);
+
+    /** Status for the user: stderr, or above the prompt. */
+    abstract void status(String line);
+
+    /** Whether a person is typing (prompts and progress bars make sense). */
+    abstract boolean interactive();
+
+    @Override
+    public void close() {
+    }
+
+    private static final class Plain extends LineInput {
+        private final BufferedReader in;
+        private final PrintWriter out;
+        private final Cli cli;
+
+        Plain(Cli cli) {
+            this.cli = cli;
+            this.in = new BufferedReader(new InputStreamReader(cli.stdin(), StandardCharsets.UTF_8));
+            this.out = cli.out();
+        }
+
+        @Override
+        protected String readOne() throws IOException {
+            return in.readLine();
+        }
+
+        @Override
+        void message(String line) {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        }
+
+        @Override
+        void status(String line) {
+            cli.status(line);
+        }
+
+        @Override
+        boolean interactive() {
+            return false;
+        }
+    }
+
+    private static final class JLine extends LineInput {
+        private final Terminal terminal;
+        private final LineReader reader;
+
+        JLine() throws IOException {
+            terminal = TerminalBuilder.builder().system(true).build();
+            // history stays in memory: typed lines are private messages
+            reader = LineReaderBuilder.builder().terminal(terminal).build();
+        }
+
+        @Override
+        protected String readOne() {
+            while (true) {
+                try {
+                    return reader.readLine(currentPrompt());
+                } catch (UserInterruptException e) {
+                    // Ctrl-C: drop the line being typed
+                } catch (EndOfFileException e) {
+                    return null;
+                }
+            }
+        }
+
+        @Override
+        void message(String line) {
+            reader.printAbove(line);
+        }
+
+        @Override
+        void status(String line) {
+            reader.printAbove(line);
+        }
+
+        @Override
+        boolean interactive() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+            try {
+                terminal.close();
+            } catch (IOException ignored) {
+                // leaving anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.p2pchat.peer.command;
+
+import dev.p2pchat.peer.directory.Directory;
+import dev.p2pchat.peer.directory.DirectoryException;
+import dev.p2pchat.peer.session.ChatSession;
+import dev.p2pchat.peer.session.PeerRefusedException;
+import dev.p2pchat.peer.session.ReceivePolicy;
+import dev.p2pchat.peer.transport.Listener;
+import dev.p2pchat.peer.transport.PeerConnection;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Being online: a TLS listener whose every accepted peer gets its own session (a silent or
+ * slow one never blocks the others), and the presence published to the directory, renewed
+ * every 20 s, retried with backoff while the directory is unreachable, and removed on the way
+ * out (also on SIGINT/SIGTERM).
+ */
+final class Listening implements AutoCloseable {
+
+    static final Duration RENEW_EVERY = Duration.ofSeconds(20);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
+
+    private final Cli cli;
+    private final PeerAccess access;
+    private final ChatConsole console;
+    private final ReceivePolicy policy;
+    private final String token;
+    private final Listener listener;
+    private final AtomicInteger sessionsSeen = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook;
+    private volatile ScheduledFuture<?> renewal;
+    private volatile Duration retry = FIRST_RETRY;
+    private volatile boolean renewing = true;
+
+    private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port)
+            throws IOException {
+        this.cli = cli;
+        this.access = access;
+        this.console = console;
+        this.policy = policy;
+        this.token = token;
+        this.listener = Listener.open(null, port, access.tls(), Listener.DEFAULT_HANDSHAKE_TIMEOUT,
+                Listener.DEFAULT_MAX_CONCURRENT_HANDSHAKES, this::serve);
+        this.shutdownHook = new Thread(this::close, "p2pchat-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Opens the listener on {@code port} (0: any free port) and goes online. */
+    static Listening start(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy,
+                           Home.SavedSession session, int port) throws IOException, DirectoryException {
+        Listening listening = new Listening(cli, access, console, policy, session.token(), port);
+        try {
+            Directory.Presence presence = cli.directory().publish(session.token(), listening.port(), null);
+            console.input().status("Online as " + session.username() + ", listening on port " + listening.port()
+                    + " (the directory sees you at " + Endpoint.format(presence.host(), presence.port()) + ").");
+            listening.schedule(RENEW_EVERY);
+        } catch (DirectoryException e) {
+            if (e.kind() != DirectoryException.Kind.UNREACHABLE && e.kind() != DirectoryException.Kind.BUSY) {
+                listening.close();
+                throw e;
+            }
+            console.input().status("Listening on port " + listening.port() + ", but " + e.getMessage()
+                    + "; known peers can connect, retrying to go online.");
+            listening.schedule(FIRST_RETRY);
+        }
+        return listening;
+    }
+
+    int port() {
+        return listener.port();
+    }
+
+    /** Sessions that have been established so far. */
+    int sessionsSeen() {
+        return sessionsSeen.get();
+    }
+
+    /** Runs on the listener's thread for this connection: HELLO, then the whole session. */
+    private void serve(PeerConnection connection) {
+        ChatSession session;
+        try {
+            session = access.accept(connection, console, console, policy);
+        } catch (PeerRefusedException e) {
+            console.input().status("Refused a connection from " + connection.remoteAddress() + ": " + e.getMessage());
+            return;
+        } catch (IOException e) {
+            console.input().status("A connection from " + connection.remoteAddress() + " failed: " + e.getMessage());
+            connection.close();
+            return;
+        }
+        sessionsSeen.incrementAndGet();
+        console.attach(session);
+        console.input().status(session.peer() + " connected. Type to chat; 'close' ends it, 'h' helps.");
+        session.run();
+    }
+
+    private void schedule(Duration delay) {
+        if (!closed.get()) {
+            renewal = access.timers().schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void renew() {
+        try {
+            cli.directory().publish(token, listener.port(), null);
+            if (!renewing) {
+                console.input().status("Online again: the directory is reachable.");
+            }
+            renewing = true;
+            retry = FIRST_RETRY;
+            schedule(RENEW_EVERY);
+        } catch (DirectoryException e) {
+            if (renewing) {
+                console.input().status("Could not renew presence: " + e.getMessage()
+                        + ". Chats go on; known peers can still connect. Retrying.");
+            }
+            renewing = false;
+            Duration next = retry;
+            retry = retry.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : retry.multipliedBy(2);
+            schedule(next);
+        }
+    }
+
+    /** Goes offline, stops listening and says goodbye to every peer. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        ScheduledFuture<?> pending = renewal;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        listener.close();
+        console.closeAll();
+        try {
+            cli.directory().goOffline(token);
+        } catch (DirectoryException ignored) {
+            // the presence expires by itself
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException exiting) {
+                // already shutting down
+            }
+        }
+    }
+}

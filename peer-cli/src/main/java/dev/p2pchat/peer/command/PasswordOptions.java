@@ -1,0 +1,104 @@
+package dev.p2pchat.peer.command;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a password comes from: a prompt without echo on a terminal (the default), the first
+ * line of stdin ({@code --password-stdin}) or of a file ({@code --password-file}). Never argv.
+ */
+public final class PasswordOptions {
+
+    private static final int MAX_LINE = 4096;
+
+    @Option(names = "--password-stdin", description = "Read the password from the first line of stdin (for scripts).")
+    boolean fromStdin;
+
+    @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from the first line of FILE.")
+    Path file;
+
+    /** Reads the password; asks twice on a terminal when {@code confirm} (registration). */
+    public char[] read(Cli cli, String prompt, boolean confirm) {
+        if (fromStdin && file != null) {
+            throw new CliException(ExitCode.USAGE, "use either --password-stdin or --password-file, not both");
+        }
+        try {
+            if (fromStdin) {
+                return firstLine(cli.stdin(), "stdin");
+            }
+            if (file != null) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    return firstLine(in, file.toString());
+                }
+            }
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot read the password: " + e.getMessage(), e);
+        }
+        Console console = System.console();
+        if (console == null || !cli.terminal()) {
+            throw new CliException(ExitCode.USAGE,
+                    "no terminal to ask for the password: use --password-stdin or --password-file FILE");
+        }
+        char[] password = console.readPassword("%s", prompt);
+        if (password == null) {
+            throw new CliException(ExitCode.INTERRUPTED, "no password given");
+        }
+        if (confirm) {
+            char[] again = console.readPassword("%s", "Repeat password: ");
+            boolean same = again != null && Arrays.equals(password, again);
+            if (again != null) {
+                Arrays.fill(again, '\0');
+            }
+            if (!same) {
+                Arrays.fill(password, '\0');
+                throw new CliException(ExitCode.USAGE, "the passwords do not match");
+            }
+        }
+        return password;
+    }
+
+    /** The first line (without its line end) as chars, never as a String; the bytes are zeroed. */
+    static char[] firstLine(InputStream in, String source) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() >= MAX_LINE) {
+                throw new CliException(ExitCode.USAGE, "the password line in " + source + " is too long");
+            }
+            line.write(b);
+        }
+        byte[] bytes = line.toByteArray();
+        int length = bytes.length;
+        if (length > 0 && bytes[length - 1] == '\r') {
+            length--;
+        }
+        if (length == 0) {
+            Arrays.fill(bytes, (byte) 0);
+            throw new CliException(ExitCode.USAGE, "no password in " + source);
+        }
+        try {
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 0, length));
+            char[] password = new char[chars.remaining()];
+            chars.get(password);
+            Arrays.fill(chars.array(), '\0');
+            return password;
+        } catch (CharacterCodingException e) {
+            throw new CliException(ExitCode.USAGE, "the password in " + source + " is not valid UTF-8");
+        } finally {
+            Arrays.fill(bytes, (byte) 0);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.p2pchat.peer.directory;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The directory's REST API as the peer uses it (see openapi.yaml). */
+public interface Directory {
+
+    record Session(String token, String username, Instant expiresAt) {
+    }
+
+    record Presence(String username, String host, int port, Instant expiresAt) {
+    }
+
+    record PeerSummary(String username, Instant lastSeen) {
+    }
+
+    record PeerPage(List<PeerSummary> peers, String next) {
+    }
+
+    record Peer(String username, boolean online, String host, Integer port, String fingerprint, Instant lastSeen) {
+    }
+
+    /** Creates an account. The password array is zeroed. */
+    String register(String username, char[] password) throws DirectoryException;
+
+    /** Logs in, sending the identity fingerprint. The password array is zeroed. */
+    Session login(String username, char[] password, String fingerprint) throws DirectoryException;
+
+    void logout(String token) throws DirectoryException;
+
+    Presence publish(String token, int port, String host) throws DirectoryException;
+
+    void goOffline(String token) throws DirectoryException;
+
+    PeerPage peers(String token, int limit, String after) throws DirectoryException;
+
+    Peer lookup(String token, String username) throws DirectoryException;
+}

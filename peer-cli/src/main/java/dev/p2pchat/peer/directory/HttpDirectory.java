@@ -1,0 +1,270 @@
+package dev.p2pchat.peer.directory;
+
+import dev.p2pchat.peer.directory.DirectoryException.Kind;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The directory over HTTP(S) with {@link HttpClient}. Every failure becomes a
+ * {@link DirectoryException} whose message can be shown to the user as is; passwords travel only
+ * in request bodies written straight from {@code char[]} and are zeroed afterwards.
+ */
+public final class HttpDirectory implements Directory {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private final URI base;
+    private final HttpClient http;
+    private final JsonMapper json = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public HttpDirectory(URI base, Path serverCa) throws DirectoryException {
+        String scheme = base.getScheme();
+        if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || base.getHost() == null) {
+            throw new DirectoryException(Kind.INVALID, "invalid --server '" + base + "': expected http://host:port or https://host:port");
+        }
+        this.base = URI.create(base.toString().replaceAll("/+$", ""));
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT);
+        if (serverCa != null) {
+            builder.sslContext(trusting(serverCa));
+        }
+        this.http = builder.build();
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    /** An SSL context that trusts exactly the certificates in a PEM file (a private CA). */
+    private static SSLContext trusting(Path pem) throws DirectoryException {
+        try (InputStream in = Files.newInputStream(pem)) {
+            Collection<? extends Certificate> certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            if (certificates.isEmpty()) {
+                throw new DirectoryException(Kind.INVALID, "--server-ca " + pem + " holds no certificate");
+            }
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new DirectoryException(Kind.INVALID, "cannot read --server-ca " + pem + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String register(String username, char[] password) throws DirectoryException {
+        byte[] body = credentials(username, password, null);
+        try {
+            JsonNode reply = call("POST", "/api/v1/accounts", null, body, Operation.REGISTER, username);
+            return reply.get("username").asString();
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    @Override
+    public Session login(String username, char[] password, String fingerprint) throws DirectoryException {
+        byte[] body = credentials(username, password, fingerprint);
+        try {
+            JsonNode reply = call("POST", "/api/v1/sessions", null, body, Operation.LOGIN, username);
+            return json.treeToValue(reply, Session.class);
+        } finally {
+            Arrays.fill(body, (byte) 0);
+        }
+    }
+
+    @Override
+    public void logout(String token) throws DirectoryException {
+        call("DELETE", "/api/v1/sessions/current", token, null, Operation.OTHER, null);
+    }
+
+    @Override
+    public Presence publish(String token, int port, String host) throws DirectoryException {
+        var body = json.createObjectNode().put("port", port);
+        if (host != null) {
+            body.put("host", host);
+        }
+        return json.treeToValue(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.OTHER, null),
+                Presence.class);
+    }
+
+    @Override
+    public void goOffline(String token) throws DirectoryException {
+        call("DELETE", "/api/v1/presence", token, null, Operation.OTHER, null);
+    }
+
+    @Override
+    public PeerPage peers(String token, int limit, String after) throws DirectoryException {
+        String query = "?limit=" + limit + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+        return json.treeToValue(call("GET", "/api/v1/peers" + query, token, null, Operation.OTHER, null), PeerPage.class);
+    }
+
+    @Override
+    public Peer lookup(String token, String username) throws DirectoryException {
+        String path = "/api/v1/peers/" + URLEncoder.encode(username, StandardCharsets.UTF_8).replace("+", "%20");
+        return json.treeToValue(call("GET", path, token, null, Operation.LOOKUP, username), Peer.class);
+    }
+
+    private enum Operation { REGISTER, LOGIN, LOOKUP, OTHER }
+
+    /** Writes {"username":..,"password":..,"fingerprint":..} straight from the char array, then zeroes it. */
+    private byte[] credentials(String username, char[] password, String fingerprint) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator generator = json.createGenerator(out)) {
+            generator.writeStartObject();
+            generator.writeStringProperty("username", username);
+            generator.writeName("password");
+            generator.writeString(password, 0, password.length);
+            if (fingerprint != null) {
+                generator.writeStringProperty("fingerprint", fingerprint);
+            }
+            generator.writeEndObject();
+        } finally {
+            Arrays.fill(password, '\0');
+        }
+        return out.toByteArray();
+    }
+
+    private JsonNode call(String method, String path, String token, byte[] body, Operation operation, String subject)
+            throws DirectoryException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(REQUEST_TIMEOUT)
+                .header("Accept", "application/json, application/problem+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable("timed out connecting", e);
+        } catch (HttpTimeoutException e) {
+            throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
+        } catch (ConnectException e) {
+            throw unreachable("connection refused", e);
+        } catch (SSLException e) {
+            throw new DirectoryException(Kind.UNREACHABLE, "cannot make a secure connection to the directory at " + base
+                    + ": " + e.getMessage() + " (for a private CA pass --server-ca FILE)", e);
+        } catch (IOException e) {
+            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DirectoryException(Kind.UNREACHABLE, "interrupted while talking to the directory", e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            if (response.body().length == 0) {
+                return json.nullNode();
+            }
+            try {
+                return json.readTree(response.body());
+            } catch (JacksonException e) {
+                throw new DirectoryException(Kind.SERVER, "the directory at " + base + " sent an answer that is not JSON; is --server right?");
+            }
+        }
+        throw failure(status, problem(response.body()), operation, subject);
+    }
+
+    private DirectoryException unreachable(String reason, Exception cause) {
+        return new DirectoryException(Kind.UNREACHABLE, "cannot reach the directory at " + base + ": " + reason, cause);
+    }
+
+    private JsonNode problem(byte[] body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node == null || !node.isObject() ? json.createObjectNode() : node;
+        } catch (JacksonException e) {
+            return json.createObjectNode();
+        }
+    }
+
+    private DirectoryException failure(int status, JsonNode problem, Operation operation, String subject) {
+        String detail = problem.path("detail").asString("");
+        switch (status) {
+            case 400:
+                List<String> fields = new ArrayList<>();
+                for (JsonNode error : problem.path("errors")) {
+                    fields.add(error.path("field").asString("") + " " + error.path("message").asString(""));
+                }
+                return new DirectoryException(Kind.INVALID, fields.isEmpty() ? "invalid request: " + detail
+                        : "invalid " + String.join("; ", fields));
+            case 401:
+                if (operation == Operation.LOGIN) {
+                    return new DirectoryException(Kind.BAD_CREDENTIALS, "wrong username or password");
+                }
+                return new DirectoryException(Kind.UNAUTHORIZED,
+                        "not logged in, or the session expired or was revoked: run 'p2pchat login'");
+            case 404:
+                if (operation == Operation.LOOKUP) {
+                    return new DirectoryException(Kind.NOT_FOUND, "no such user '" + subject + "'");
+                }
+                return new DirectoryException(Kind.SERVER, "the directory at " + base + " does not know this call (HTTP 404); is --server right?");
+            case 409:
+                return new DirectoryException(Kind.TAKEN, "the username '" + subject + "' is taken");
+            case 423: {
+                String until = problem.path("lockedUntil").asString(null);
+                String when = "";
+                if (until != null) {
+                    try {
+                        Instant instant = Instant.parse(until);
+                        when = "; try again after " + LOCAL_TIME.format(instant.atZone(ZoneId.systemDefault()));
+                    } catch (RuntimeException ignored) {
+                        // leave the time out
+                    }
+                }
+                return new DirectoryException(Kind.LOCKED, "account locked after too many failed logins" + when);
+            }
+            case 503:
+                return new DirectoryException(Kind.BUSY, "the directory is busy; try again in a moment");
+            default:
+                return new DirectoryException(Kind.SERVER, "the directory failed (HTTP " + status + ")"
+                        + (detail.isEmpty() ? "" : ": " + detail));
+        }
+    }
+}

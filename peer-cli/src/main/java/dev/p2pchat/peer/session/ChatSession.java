@@ -1,0 +1,290 @@
+package dev.p2pchat.peer.session;
+
+import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.FrameReader;
+import dev.p2pchat.peer.protocol.FrameWriter;
+import dev.p2pchat.peer.protocol.Frames;
+import dev.p2pchat.peer.protocol.ProtocolException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One established {@code p2pchat/1} connection after the HELLO exchange: chat both ways, files
+ * both ways, PING for liveness, CLOSE or ERROR at the end.
+ *
+ * <p>One thread reads and dispatches frames ({@link #run()}); any thread may send. Sends take a
+ * <em>fair</em> lock per frame, so a chat line waits for at most the file chunk being written,
+ * never behind a whole file, and several files interleave. The session never sees a socket,
+ * only a {@link Wire}, so tests join two sessions with in-memory pipes.
+ */
+public final class ChatSession {
+
+    /** How a session ended. */
+    public enum EndReason { CLOSED_BY_US, CLOSED_BY_PEER, LOST, PROTOCOL_ERROR, REFUSED_BY_PEER, TIMED_OUT }
+
+    public record Ending(EndReason reason, String message) {
+        public boolean clean() {
+            return reason == EndReason.CLOSED_BY_US || reason == EndReason.CLOSED_BY_PEER;
+        }
+    }
+
+    /** What the console hears about chat. Called on the reader thread. */
+    public interface Events {
+        void chat(ChatSession session, String text);
+
+        void ended(ChatSession session, Ending ending);
+    }
+
+    /** Liveness: PING after {@code pingAfter} of silence, give up after {@code deadAfter}. */
+    public record Liveness(Duration pingAfter, Duration deadAfter) {
+        public static final Liveness DEFAULT = new Liveness(Duration.ofSeconds(30), Duration.ofSeconds(90));
+    }
+
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+
+    private final String peer;
+    private final Wire wire;
+    private final FrameReader reader;
+    private final FrameWriter writer;
+    private final Events events;
+    private final Transfers transfers;
+    private final ScheduledExecutorService timers;
+    private final Liveness liveness;
+    private final ReentrantLock sendLock = new ReentrantLock(true);
+    private final AtomicBoolean ending = new AtomicBoolean();
+    private final CompletableFuture<Ending> ended = new CompletableFuture<>();
+    private final ExecutorService fileWorkers;
+    private volatile long lastReceived = System.nanoTime();
+    private volatile EndReason closing;
+    private ScheduledFuture<?> keepalive;
+
+    /**
+     * @param peer     the other side's username, as its HELLO said
+     * @param dialer   whether we dialed (our file ids are odd) or accepted (even)
+     */
+    public ChatSession(String peer, boolean dialer, Wire wire, FrameReader reader, FrameWriter writer, Events events,
+                       TransferEvents transferEvents, ReceivePolicy policy, ScheduledExecutorService timers,
+                       Liveness liveness) {
+        this.peer = peer;
+        this.wire = wire;
+        this.reader = reader;
+        this.writer = writer;
+        this.events = events;
+        this.timers = timers;
+        this.liveness = liveness;
+        this.fileWorkers = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "p2pchat-files-" + peer);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.transfers = new Transfers(new Transfers.Link() {
+            @Override
+            public String peer() {
+                return peer;
+            }
+
+            @Override
+            public void send(Frame frame) throws Transfers.LinkDown {
+                try {
+                    ChatSession.this.send(frame);
+                } catch (IOException e) {
+                    throw new Transfers.LinkDown(e);
+                }
+            }
+        }, dialer, transferEvents, policy, fileWorkers);
+    }
+
+    public String peer() {
+        return peer;
+    }
+
+    /** Completes when the session is over, whichever side ended it and how. */
+    public CompletableFuture<Ending> ended() {
+        return ended;
+    }
+
+    public boolean isOpen() {
+        return !ended.isDone();
+    }
+
+    /** Reads and dispatches frames until the session ends; returns how it ended. */
+    public Ending run() {
+        long period = Math.max(1, liveness.pingAfter().toMillis() / 3);
+        keepalive = timers.scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
+        try {
+            while (true) {
+                Frame frame = reader.read();
+                lastReceived = System.nanoTime();
+                if (frame == null) {
+                    EndReason reason = closing != null ? closing : EndReason.LOST;
+                    finish(reason, reason == EndReason.LOST ? "the connection to " + peer + " closed without a goodbye"
+                            : closedMessage(reason, null));
+                    break;
+                }
+                if (!dispatch(frame)) {
+                    break;
+                }
+            }
+        } catch (ProtocolException e) {
+            fail(ErrorCode.PROTOCOL_ERROR, e.getMessage());
+        } catch (IOException e) {
+            EndReason reason = closing != null ? closing : EndReason.LOST;
+            finish(reason, reason == EndReason.LOST ? "connection to " + peer + " lost: " + Transfers.reason(e)
+                    : closedMessage(reason, null));
+        } catch (RuntimeException e) {
+            fail(ErrorCode.INTERNAL, "internal error: " + e);
+        }
+        return ended.join();
+    }
+
+    /** Returns false when the frame ended the session. */
+    private boolean dispatch(Frame frame) throws IOException {
+        switch (frame.type()) {
+            case CHAT -> events.chat(this, ((Frame.Chat) frame).text());
+            case PING -> send(((Frame.Ping) frame).reply());
+            case PONG -> {
+                // lastReceived is all a PONG is for
+            }
+            case CLOSE -> {
+                if (closing == null) {
+                    closing = EndReason.CLOSED_BY_PEER;
+                    wire.shutdownOutput();
+                }
+                finish(closing, closedMessage(closing, ((Frame.Close) frame).reason()));
+                return false;
+            }
+            case ERROR -> {
+                Frame.Error error = (Frame.Error) frame;
+                finish(EndReason.REFUSED_BY_PEER, peer + " ended the session with an error ("
+                        + error.code().wire() + "): " + error.message());
+                return false;
+            }
+            case HELLO -> throw new ProtocolException("HELLO after the handshake");
+            case FILE_OFFER, FILE_ACCEPT, FILE_REJECT, FILE_DATA, FILE_END, FILE_RESULT -> transfers.onFrame(frame);
+        }
+        return true;
+    }
+
+    private String closedMessage(EndReason reason, String peerReason) {
+        if (reason == EndReason.CLOSED_BY_US) {
+            return "chat with " + peer + " closed";
+        }
+        return peer + " closed the chat" + (peerReason == null || peerReason.isBlank() ? "" : " (" + peerReason + ")");
+    }
+
+    /** Sends one line of chat. */
+    public void sendChat(String text) throws IOException {
+        if (text.isEmpty()) {
+            return;
+        }
+        if (text.getBytes(StandardCharsets.UTF_8).length > Frames.MAX_CHAT_BYTES) {
+            throw new IllegalArgumentException("message too long: at most " + Frames.MAX_CHAT_BYTES / 1024 + " KiB");
+        }
+        send(new Frame.Chat(text));
+    }
+
+    /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
+    public CompletableFuture<Transfer.Result> sendFile(Path file) {
+        return transfers.send(file);
+    }
+
+    /** True while files are on their way in either direction. */
+    public boolean transferring() {
+        return transfers.busy();
+    }
+
+    void send(Frame frame) throws IOException {
+        sendLock.lock();
+        try {
+            if (ended.isDone() || closing != null && !(frame instanceof Frame.Close)) {
+                throw new IOException("the session with " + peer + " is closed");
+            }
+            writer.writeAndFlush(frame);
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Ends the session from our side: CLOSE, then TLS close_notify; the reader finishes when the
+     * other side closes too, or after a grace period.
+     */
+    public void close(String reason) {
+        sendLock.lock();
+        try {
+            if (closing != null || ended.isDone()) {
+                return;
+            }
+            try {
+                writer.writeAndFlush(new Frame.Close(Handshake.clip(reason)));
+            } catch (IOException ignored) {
+                // it is ending either way
+            }
+            closing = EndReason.CLOSED_BY_US;
+        } finally {
+            sendLock.unlock();
+        }
+        wire.shutdownOutput();
+        timers.schedule(() -> finish(EndReason.CLOSED_BY_US, closedMessage(EndReason.CLOSED_BY_US, null)),
+                CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Aborts at once, without a goodbye (used when the program exits). */
+    public void abort(String why) {
+        finish(EndReason.LOST, why);
+    }
+
+    private void checkLiveness() {
+        long silent = System.nanoTime() - lastReceived;
+        if (silent > liveness.deadAfter().toNanos()) {
+            finish(EndReason.TIMED_OUT, "no answer from " + peer + " for " + liveness.deadAfter().toSeconds() + " s");
+        } else if (silent > liveness.pingAfter().toNanos() && closing == null) {
+            try {
+                send(Frame.Ping.of(ThreadLocalRandom.current().nextLong()));
+            } catch (IOException ignored) {
+                // the reader notices the broken connection
+            }
+        }
+    }
+
+    private void fail(ErrorCode code, String message) {
+        try {
+            sendLock.lock();
+            try {
+                writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
+            } finally {
+                sendLock.unlock();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is told if it can be
+        }
+        finish(EndReason.PROTOCOL_ERROR, "protocol error from " + peer + ": " + message);
+    }
+
+    private void finish(EndReason reason, String message) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
+        if (keepalive != null) {
+            keepalive.cancel(false);
+        }
+        wire.close();
+        transfers.ended();
+        fileWorkers.shutdownNow();
+        Ending ending = new Ending(reason, message);
+        ended.complete(ending);
+        events.ended(this, ending);
+    }
+}

@@ -1,0 +1,107 @@
+package dev.p2pchat.peer.session;
+
+import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.FrameReader;
+import dev.p2pchat.peer.protocol.FrameWriter;
+import dev.p2pchat.peer.protocol.Frames;
+import dev.p2pchat.peer.protocol.ProtocolException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import javax.net.ssl.SSLException;
+
+/**
+ * The HELLO exchange after TLS: the dialer speaks first, the listener checks the claimed
+ * username against the certificate and answers. Each side waits at most {@code timeout} for
+ * the other's HELLO.
+ */
+public final class Handshake {
+
+    public static final Duration TIMEOUT = Duration.ofSeconds(10);
+    static final String CLIENT = "p2pchat-java/1";
+
+    private Handshake() {
+    }
+
+    /** Dialer side: says who we are, expects {@code expectedPeer} to answer. Returns its HELLO. */
+    public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
+                                   String expectedPeer, Duration timeout) throws IOException {
+        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        Frame answer = readWithin(wire, reader, timeout, expectedPeer);
+        if (answer instanceof Frame.Error error) {
+            throw new PeerRefusedException(error.code(), expectedPeer + " refused the connection: " + error.message());
+        }
+        if (!(answer instanceof Frame.Hello hello)) {
+            throw fail(writer, wire, ErrorCode.PROTOCOL_ERROR, "expected HELLO, got " + answer.type());
+        }
+        if (hello.version() != Frames.PROTOCOL_VERSION) {
+            throw fail(writer, wire, ErrorCode.UNSUPPORTED_VERSION,
+                    expectedPeer + " speaks p2pchat version " + hello.version() + ", this program version 1");
+        }
+        if (!hello.username().equalsIgnoreCase(expectedPeer)) {
+            throw fail(writer, wire, ErrorCode.IDENTITY_MISMATCH,
+                    "the peer at that address says it is '" + hello.username() + "', not '" + expectedPeer + "'");
+        }
+        return hello;
+    }
+
+    /**
+     * Listener side: reads the dialer's HELLO, verifies the claimed name against the
+     * certificate fingerprint, answers with our HELLO. Returns the dialer's HELLO.
+     */
+    public static Frame.Hello accept(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
+                                     String peerFingerprint, PeerVerifier verifier, Duration timeout)
+            throws IOException {
+        Frame first = readWithin(wire, reader, timeout, "the peer");
+        if (!(first instanceof Frame.Hello hello)) {
+            throw fail(writer, wire, ErrorCode.PROTOCOL_ERROR, "expected HELLO, got " + first.type());
+        }
+        if (hello.version() != Frames.PROTOCOL_VERSION) {
+            throw fail(writer, wire, ErrorCode.UNSUPPORTED_VERSION,
+                    "version " + hello.version() + " is not supported; this peer speaks version 1");
+        }
+        try {
+            verifier.verify(hello.username(), peerFingerprint);
+        } catch (PeerRefusedException refused) {
+            throw fail(writer, wire, refused.code(), refused.getMessage());
+        }
+        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        return hello;
+    }
+
+    private static Frame readWithin(Wire wire, FrameReader reader, Duration timeout, String who) throws IOException {
+        wire.setReadTimeout(timeout);
+        try {
+            Frame frame = reader.read();
+            if (frame == null) {
+                throw new ProtocolException(who + " closed the connection during the handshake");
+            }
+            return frame;
+        } catch (SocketTimeoutException e) {
+            throw new PeerRefusedException(ErrorCode.TIMEOUT, "no HELLO from " + who + " within "
+                    + timeout.toSeconds() + " s");
+        } catch (SSLException e) {
+            // TLS 1.3: a listener that refuses our certificate says so only on our first read
+            throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH, who + " refused our identity certificate ("
+                    + e.getMessage() + ")");
+        } finally {
+            wire.setReadTimeout(Duration.ZERO);
+        }
+    }
+
+    /** Tells the other side why (ERROR), closes, and returns the exception to throw. */
+    private static PeerRefusedException fail(FrameWriter writer, Wire wire, ErrorCode code, String message) {
+        try {
+            writer.writeAndFlush(new Frame.Error(code, clip(message)));
+        } catch (IOException | RuntimeException ignored) {
+            // the refusal stands even if the other side cannot hear it
+        }
+        wire.close();
+        return new PeerRefusedException(code, message);
+    }
+
+    static String clip(String text) {
+        return text.length() <= Frames.MAX_TEXT_CHARS ? text : text.substring(0, Frames.MAX_TEXT_CHARS);
+    }
+}

@@ -2,7 +2,6 @@ package dev.p2pchat.peer;
 
 import dev.p2pchat.peer.command.ChatCommand;
 import dev.p2pchat.peer.command.Cli;
-import dev.p2pchat.peer.command.ExitCode;
 import dev.p2pchat.peer.command.Failures;
 import dev.p2pchat.peer.command.ListenCommand;
 import dev.p2pchat.peer.command.LoginCommand;
@@ -25,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** The {@code p2pchat} command: its global options, its subcommands, and {@code main}. */
 @Command(name = "p2pchat", mixinStandardHelpOptions = true, versionProvider = P2pChat.Version.class,
+        scope = ScopeType.INHERIT,
         description = {"Chat and send files directly between machines, over mutually authenticated TLS.",
                 "Without a command, starts the guided console (same as 'p2pchat shell')."},
         subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class, PeersCommand.class,
@@ -96,9 +96,9 @@ public final class P2pChat implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // no command: the guided console, with the same global options
         CommandLine shell = spec.commandLine().getSubcommands().get("shell");
-        return shell.execute(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new)) == ExitCode.OK
-                ? ExitCode.OK : shell.getExecutionResult() instanceof Integer code ? code : ExitCode.FAILURE;
+        return shell.execute(spec.commandLine().getParseResult().originalArgs().toArray(String[]::new));
     }
 
     /** The version from the jar's manifest (the Maven project version). */

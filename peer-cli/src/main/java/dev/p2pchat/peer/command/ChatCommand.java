@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "chat", mixinStandardHelpOptions = true,
+@Command(name = "chat",
         description = {"Connect to NAME and chat. Every typed line is a message; 'close' ends the chat,",
                 "'send_file PATH' sends a file. With piped stdin the chat ends after the last line."})
 public final class ChatCommand implements Callable<Integer> {

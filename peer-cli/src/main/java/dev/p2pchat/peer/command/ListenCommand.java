@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "listen", mixinStandardHelpOptions = true,
+@Command(name = "listen",
         description = {"Go online and wait for peers; each peer that connects gets a chat session.",
                 "Typed lines go to the latest chat (/to NAME switches, /who lists). q or /quit stops listening."})
 public final class ListenCommand implements Callable<Integer> {

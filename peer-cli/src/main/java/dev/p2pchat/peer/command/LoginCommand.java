@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "login", mixinStandardHelpOptions = true,
+@Command(name = "login",
         description = {"Log in and keep the session token in the home folder.",
                 "Creates the identity key on first use; its fingerprint goes to the directory."})
 public final class LoginCommand implements Callable<Integer> {

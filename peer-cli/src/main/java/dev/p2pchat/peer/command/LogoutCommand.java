@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "logout", mixinStandardHelpOptions = true,
+@Command(name = "logout",
         description = "Log out: revoke the session token and go offline.")
 public final class LogoutCommand implements Callable<Integer> {
 

@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
-@Command(name = "lookup", mixinStandardHelpOptions = true,
+@Command(name = "lookup",
         description = "Show a peer's online state, address, port and identity fingerprint.")
 public final class LookupCommand implements Callable<Integer> {
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
-@Command(name = "peers", mixinStandardHelpOptions = true, description = "List who is online, by username.")
+@Command(name = "peers", description = "List who is online, by username.")
 public final class PeersCommand implements Callable<Integer> {
 
     @ParentCommand

@@ -9,7 +9,7 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "register", mixinStandardHelpOptions = true,
+@Command(name = "register",
         description = "Create an account on the directory (the password is asked without echo).")
 public final class RegisterCommand implements Callable<Integer> {
 

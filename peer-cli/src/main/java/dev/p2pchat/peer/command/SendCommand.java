@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "send", mixinStandardHelpOptions = true,
+@Command(name = "send",
         description = {"Connect to NAME, send the files one after another, and exit 0 only when the",
                 "receiver confirmed every file's SHA-256. Sending a file again resumes where it broke off."})
 public final class SendCommand implements Callable<Integer> {

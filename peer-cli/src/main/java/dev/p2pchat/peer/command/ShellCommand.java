@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * asks again), password, listening port; then {@code h} help, {@code l} list, {@code c NAME}
  * connect, {@code q} quit, with incoming peers announced and chats as in {@code listen}.
  */
-@Command(name = "shell", mixinStandardHelpOptions = true,
+@Command(name = "shell",
         description = "The guided console: log in or register, go online, then h/l/c NAME/q.")
 public final class ShellCommand implements Callable<Integer> {
 

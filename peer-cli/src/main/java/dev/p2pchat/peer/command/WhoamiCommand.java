@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "whoami", mixinStandardHelpOptions = true,
+@Command(name = "whoami",
         description = {"Show your username, directory and identity fingerprint.",
                 "Read the fingerprint to your peer over another channel to rule out a lying directory."})
 public final class WhoamiCommand implements Callable<Integer> {

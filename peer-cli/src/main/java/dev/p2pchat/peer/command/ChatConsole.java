@@ -86,7 +86,7 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
         if (current == session) {
             current = sessions.isEmpty() ? null : sessions.get(sessions.size() - 1);
         }
-        input.status(ending.message() + ".");
+        input.status(Text.printable(ending.message()) + ".");
     }
 
     @Override

@@ -6,11 +6,16 @@ import dev.p2pchat.peer.directory.HttpDirectory;
 import dev.p2pchat.peer.identity.Identity;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * What a command works with: the global options resolved, the streams picocli gives (so tests
@@ -84,6 +89,7 @@ public final class Cli {
     public synchronized Identity identity() throws IdentityException {
         if (identity == null) {
             identity = Identity.loadOrCreate(home.dir());
+            warnIfOthersCanRead(home.dir().resolve(Identity.KEY_FILE));
         }
         return identity;
     }
@@ -96,6 +102,19 @@ public final class Cli {
             }
         }
         return knownPeers;
+    }
+
+    private void warnIfOthersCanRead(Path secret) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(secret);
+            permissions.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                    PosixFilePermission.OWNER_EXECUTE));
+            if (!permissions.isEmpty()) {
+                status("warning: " + secret + " is readable by others; run: chmod 600 " + secret);
+            }
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // not a POSIX file system: nothing to check
+        }
     }
 
     /** The saved login for {@code --server}, or a clear failure telling the user to log in. */

@@ -18,7 +18,8 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         Outcome outcome = outcome(ex);
-        err.println("p2pchat: " + outcome.message());
+        // messages may quote a peer or the directory: never let them carry terminal escapes
+        err.println("p2pchat: " + Text.printable(outcome.message()));
         if (outcome.code() == ExitCode.FAILURE && System.getenv("P2PCHAT_DEBUG") != null) {
             ex.printStackTrace(err);
         }

@@ -37,10 +37,10 @@ public final class LookupCommand implements Callable<Integer> {
         if (json) {
             cli.out().println(JsonMapper.builder().build().writeValueAsString(peer));
         } else {
-            cli.out().println("username:    " + peer.username());
+            cli.out().println("username:    " + Text.printable(peer.username(), 64));
             cli.out().println("online:      " + (peer.online() ? "yes" : "no"));
             if (peer.online()) {
-                cli.out().println("address:     " + Endpoint.format(peer.host(), peer.port()));
+                cli.out().println("address:     " + Text.printable(Endpoint.format(peer.host(), peer.port()), 300));
             }
             cli.out().println("fingerprint: " + (peer.fingerprint() == null ? "unknown (never logged in with p2pchat)"
                     : Fingerprints.pretty(peer.fingerprint())));

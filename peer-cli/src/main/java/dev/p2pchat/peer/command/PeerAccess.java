@@ -124,8 +124,8 @@ final class PeerAccess {
         } catch (FingerprintMismatchException e) {
             throw new CliException(ExitCode.IDENTITY_MISMATCH, "REFUSED: the peer at "
                     + Endpoint.format(target.host(), target.port()) + " is not " + target.username()
-                    + ": it presented key " + Fingerprints.pretty(e.actual()) + ", the directory says "
-                    + Fingerprints.pretty(target.fingerprint()));
+                    + ": it presented key " + Fingerprints.pretty(e.actual()) + ", "
+                    + (target.known() ? "known_peers has " : "the directory says ") + Fingerprints.pretty(target.fingerprint()));
         }
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());
@@ -171,10 +171,13 @@ final class PeerAccess {
                     peer = cli.directory().lookup(token, claimed);
                 } catch (DirectoryException e) {
                     cli.status("Refused a connection from '" + claimed + "': cannot check its key (" + e.getMessage() + ")");
-                    throw new PeerRefusedException(e.kind() == DirectoryException.Kind.NOT_FOUND
-                            ? ErrorCode.UNKNOWN_USER : ErrorCode.IDENTITY_MISMATCH,
+                    throw new PeerRefusedException(ErrorCode.UNKNOWN_USER,
                             me + " cannot verify '" + claimed + "': " + (e.kind() == DirectoryException.Kind.NOT_FOUND
                                     ? "no such user" : "the directory is unreachable and you are not a known peer"));
+                }
+                if (peer.fingerprint() == null) {
+                    throw new PeerRefusedException(ErrorCode.UNKNOWN_USER,
+                            "the directory has no identity key for " + claimed + " yet");
                 }
                 if (!fingerprint.equals(peer.fingerprint())) {
                     cli.status("REFUSED a connection claiming to be '" + claimed + "': its key "

@@ -39,7 +39,7 @@ public final class PeersCommand implements Callable<Integer> {
             Instant now = Instant.now();
             for (Directory.PeerSummary peer : peers) {
                 String you = peer.username().equalsIgnoreCase(session.username()) ? "  (you)" : "";
-                cli.out().printf("%-32s seen %s%s%n", peer.username(), ago(peer.lastSeen(), now), you);
+                cli.out().printf("%-32s seen %s%s%n", Text.printable(peer.username(), 64), ago(peer.lastSeen(), now), you);
             }
         }
         cli.out().flush();
@@ -53,7 +53,9 @@ public final class PeersCommand implements Callable<Integer> {
         do {
             Directory.PeerPage page = directory.peers(token, 500, after);
             peers.addAll(page.peers());
-            after = page.next();
+            // a cursor that does not move forward would loop for ever
+            String next = page.next();
+            after = next != null && (after == null || next.compareToIgnoreCase(after) > 0) ? next : null;
         } while (after != null);
         return peers;
     }

@@ -147,7 +147,8 @@ class ChatEndToEndTest {
     @Test
     void aKnownPeerWithANewKeyIsRefusedEvenWhenTheDirectoryAgrees() throws Exception {
         Peer.Running first = listen(bob, "--once");
-        assertThat(alice.run("hello\nclose\n", "chat", bob.name()).exit()).isZero();
+        Peer.Result hello = alice.run("hello\nclose\n", "chat", bob.name());
+        assertThat(hello.exit()).as(hello.err()).isZero();
         assertThat(first.waitFor(WAIT)).isZero();
 
         Files.delete(bob.home().resolve(Identity.KEY_FILE));
@@ -166,7 +167,8 @@ class ChatEndToEndTest {
     @Test
     void aDialerWhoseKeyDiffersFromItsKnownOneIsRefusedByTheListener() throws Exception {
         Peer.Running first = listen(bob, "--once");
-        assertThat(alice.run("hello\nclose\n", "chat", bob.name()).exit()).isZero();
+        Peer.Result hello = alice.run("hello\nclose\n", "chat", bob.name());
+        assertThat(hello.exit()).as(hello.err()).isZero();
         assertThat(first.waitFor(WAIT)).isZero();
         Files.delete(alice.home().resolve(Identity.KEY_FILE));
         Files.delete(alice.home().resolve(Identity.CERTIFICATE_FILE));

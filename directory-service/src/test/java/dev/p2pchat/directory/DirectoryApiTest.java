@@ -1,21 +1,10 @@
 package dev.p2pchat.directory;
 
-import static dev.p2pchat.directory.ContractClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.parser.OpenAPIV3Parser;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -29,12 +18,10 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * that the implementation and the spec declare the same operations and statuses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        // one BCrypt thread and no queue, so that concurrent logins overflow into 503
+        // one BCrypt thread and no queue, so that concurrent logins overflow into 503 (Walkthrough.SETTINGS)
         "directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0", "directory.bcrypt.cost=8"})
 @ActiveProfiles("test")
 class DirectoryApiTest {
-
-    private static final String FINGERPRINT = "ab".repeat(32);
 
     @LocalServerPort
     int port;
@@ -45,139 +32,7 @@ class DirectoryApiTest {
 
     @Test
     void walkThroughEveryCallAndEveryDocumentedStatus() throws Exception {
-        ContractClient api = new ContractClient(port);
-
-        assertThat(api.get("/actuator/health", null).body().get("status").asString()).isEqualTo("UP");
-
-        // register
-        ContractClient.Reply created = api.post("/api/v1/accounts", null,
-                json(Map.of("username", "Alice", "password", "correct horse")));
-        assertThat(created.status()).isEqualTo(201);
-        assertThat(created.header("Location")).isEqualTo("/api/v1/peers/Alice");
-        assertThat(created.body().get("username").asString()).isEqualTo("Alice");
-        assertThat(api.post("/api/v1/accounts", null, json(Map.of("username", "bob", "password", "bob's secret")))
-                .status()).isEqualTo(201);
-        assertThat(api.post("/api/v1/accounts", null, json(Map.of("username", "ALICE", "password", "another one")))
-                .status()).isEqualTo(409);
-        ContractClient.Reply invalid = api.post("/api/v1/accounts", null,
-                json(Map.of("username", "-x", "password", "short")));
-        assertThat(invalid.status()).isEqualTo(400);
-        assertThat(invalid.body().get("errors").findValuesAsString("field")).containsExactly("password", "username");
-        assertThat(api.send("POST", "/api/v1/accounts", null, "text/plain", "alice").status()).isEqualTo(415);
-        assertThat(api.post("/api/v1/accounts", null, "x".repeat(17_000)).status()).isEqualTo(413);
-
-        // log in; three failures lock (the third already answers 423)
-        ContractClient.Reply login = api.post("/api/v1/sessions", null,
-                json(Map.of("username", "alice", "password", "correct horse", "fingerprint", FINGERPRINT)));
-        assertThat(login.status()).isEqualTo(201);
-        assertThat(login.body().get("username").asString()).isEqualTo("Alice");
-        String alice = login.body().get("token").asString();
-        String bob = api.post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "bob's secret")))
-                .body().get("token").asString();
-        api.post("/api/v1/accounts", null, json(Map.of("username", "carol", "password", "carol's secret")));
-        for (int i = 0; i < 2; i++) {
-            ContractClient.Reply wrong = api.post("/api/v1/sessions", null,
-                    json(Map.of("username", "carol", "password", "not her secret")));
-            assertThat(wrong.status()).isEqualTo(401);
-            assertThat(wrong.header("WWW-Authenticate")).startsWith("Bearer");
-        }
-        ContractClient.Reply locked = api.post("/api/v1/sessions", null,
-                json(Map.of("username", "carol", "password", "not her secret")));
-        assertThat(locked.status()).isEqualTo(423);
-        assertThat(Long.parseLong(locked.header("Retry-After"))).isBetween(890L, 900L);
-        assertThat(locked.body().get("lockedUntil").asString()).isNotBlank();
-        assertThat(api.post("/api/v1/sessions", null, json(Map.of("username", "carol", "password", "carol's secret")))
-                .status()).as("even the right password while locked").isEqualTo(423);
-        assertThat(api.post("/api/v1/sessions", null, json(Map.of("username", "carol"))).status()).isEqualTo(400);
-        assertThat(api.send("POST", "/api/v1/sessions", null, "application/xml", "<x/>").status()).isEqualTo(415);
-        assertThat(api.postChunked("/api/v1/sessions",
-                ("{\"username\":\"" + "a".repeat(20_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                .status()).as("a chunked body without Content-Length").isEqualTo(413);
-        assertThat(floodUntilBusy(201, () -> api.post("/api/v1/sessions", null,
-                json(Map.of("username", "bob", "password", "bob's secret"))))).as("logins answer 503 when busy").isTrue();
-        AtomicInteger names = new AtomicInteger();
-        assertThat(floodUntilBusy(201, () -> api.post("/api/v1/accounts", null,
-                json(Map.of("username", "user" + names.incrementAndGet(), "password", "a password")))))
-                .as("registrations answer 503 when busy").isTrue();
-
-        // presence
-        assertThat(api.put("/api/v1/presence", null, json(Map.of("port", 7000))).status()).isEqualTo(401);
-        ContractClient.Reply online = api.put("/api/v1/presence", alice, json(Map.of("port", 7000)));
-        assertThat(online.status()).isEqualTo(200);
-        assertThat(online.body().get("host").asString()).isEqualTo("127.0.0.1");
-        assertThat(api.put("/api/v1/presence", bob, json(Map.of("port", 7001, "host", "bob.example"))).status())
-                .isEqualTo(200);
-        assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 70000))).status()).isEqualTo(400);
-        assertThat(api.send("PUT", "/api/v1/presence", alice, "text/plain", "7000").status()).isEqualTo(415);
-        assertThat(api.put("/api/v1/presence", alice, " ".repeat(20_000)).status()).isEqualTo(413);
-
-        // list and page
-        ContractClient.Reply first = api.get("/api/v1/peers?limit=1", alice);
-        assertThat(first.status()).isEqualTo(200);
-        assertThat(first.body().get("peers").findValuesAsString("username")).containsExactly("Alice");
-        assertThat(first.body().get("next").asString()).isEqualTo("Alice");
-        ContractClient.Reply second = api.get("/api/v1/peers?limit=1&after=Alice", alice);
-        assertThat(second.body().get("peers").findValuesAsString("username")).containsExactly("bob");
-        assertThat(second.body().get("next").isNull()).isTrue();
-        assertThat(api.get("/api/v1/peers?limit=0", alice).status()).isEqualTo(400);
-        assertThat(api.get("/api/v1/peers", null).status()).isEqualTo(401);
-
-        // look up
-        ContractClient.Reply peer = api.get("/api/v1/peers/ALICE", bob);
-        assertThat(peer.status()).isEqualTo(200);
-        assertThat(peer.body().get("online").asBoolean()).isTrue();
-        assertThat(peer.body().get("port").asInt()).isEqualTo(7000);
-        assertThat(peer.body().get("fingerprint").asString()).isEqualTo(FINGERPRINT);
-        assertThat(api.get("/api/v1/peers/nobody", bob).status()).isEqualTo(404);
-        assertThat(api.get("/api/v1/peers/bob", "not-a-token").status()).isEqualTo(401);
-
-        // offline, log out
-        assertThat(api.delete("/api/v1/presence", alice).status()).isEqualTo(204);
-        ContractClient.Reply offline = api.get("/api/v1/peers/alice", bob);
-        assertThat(offline.body().get("online").asBoolean()).isFalse();
-        assertThat(offline.body().get("host").isNull()).isTrue();
-        assertThat(offline.body().get("lastSeen").isNull()).isFalse();
-        assertThat(api.delete("/api/v1/presence", null).status()).isEqualTo(401);
-        assertThat(api.delete("/api/v1/sessions/current", bob).status()).isEqualTo(204);
-        assertThat(api.get("/api/v1/peers", bob).status()).as("revoked").isEqualTo(401);
-        assertThat(api.delete("/api/v1/sessions/current", bob).status()).isEqualTo(401);
-        assertThat(api.get("/api/v1/peers/bob", alice).body().get("online").asBoolean())
-                .as("logout also goes offline").isFalse();
-
-        assertThat(api.seen()).containsAll(documentedResponses());
-    }
-
-    /** Concurrent calls on a one-thread, no-queue BCrypt pool: some must get 503. */
-    private static boolean floodUntilBusy(int ok, Callable<ContractClient.Reply> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            for (int round = 0; round < 20; round++) {
-                CountDownLatch start = new CountDownLatch(1);
-                List<Future<ContractClient.Reply>> replies = new ArrayList<>();
-                for (int i = 0; i < 8; i++) {
-                    replies.add(pool.submit(() -> {
-                        start.await();
-                        return call.call();
-                    }));
-                }
-                start.countDown();
-                boolean busy = false;
-                for (Future<ContractClient.Reply> reply : replies) {
-                    ContractClient.Reply r = reply.get();
-                    assertThat(r.status()).isIn(ok, 503);
-                    if (r.status() == 503) {
-                        assertThat(r.header("Retry-After")).isEqualTo("1");
-                        busy = true;
-                    }
-                }
-                if (busy) {
-                    return true;
-                }
-            }
-            return false;
-        } finally {
-            pool.shutdownNow();
-        }
+        Walkthrough.everyCallAndEveryDocumentedStatus(new ContractClient(port));
     }
 
     @Test
@@ -198,16 +53,7 @@ class DirectoryApiTest {
         assertThat(implemented).isEqualTo(specified);
     }
 
-    private static Set<String> documentedResponses() {
-        Set<String> documented = new TreeSet<>();
-        spec().getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
-                operation.getResponses().keySet().forEach(status ->
-                        documented.add(method.name() + " " + path + " " + status))));
-        return documented;
-    }
-
     private static OpenAPI spec() {
-        return new OpenAPIV3Parser().read(
-                DirectoryApiTest.class.getResource("/static/openapi.yaml").toString());
+        return Walkthrough.spec();
     }
 }

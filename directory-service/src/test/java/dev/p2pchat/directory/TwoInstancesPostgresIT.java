@@ -1,0 +1,86 @@
+package dev.p2pchat.directory;
+
+import static dev.p2pchat.directory.ContractClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Two directory instances on one PostgreSQL behave as one directory. */
+class TwoInstancesPostgresIT {
+
+    private static PostgresInstances postgres;
+    private static ContractClient a;
+    private static ContractClient b;
+
+    @BeforeAll
+    static void twoInstances() {
+        postgres = new PostgresInstances();
+        a = new ContractClient(postgres.start());
+        b = new ContractClient(postgres.start());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static String login(ContractClient api, String username, String password) {
+        ContractClient.Reply reply = api.post("/api/v1/sessions", null, json(Map.of("username", username, "password", password)));
+        assertThat(reply.status()).as(reply.text()).isEqualTo(201);
+        return reply.body().get("token").asString();
+    }
+
+    @Test
+    void anAccountRegisteredOnOneLogsInOnTheOther() {
+        assertThat(a.post("/api/v1/accounts", null, json(Map.of("username", "Shared", "password", "shared secret")))
+                .status()).isEqualTo(201);
+
+        assertThat(login(b, "shared", "shared secret")).hasSize(43);
+        assertThat(b.post("/api/v1/accounts", null, json(Map.of("username", "SHARED", "password", "other secret")))
+                .status()).as("taken on every instance").isEqualTo(409);
+    }
+
+    @Test
+    void failuresCountedOnBothInstancesLockAfterThreeInTotal() {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "target", "password", "right password")));
+        String wrong = json(Map.of("username", "target", "password", "wrong password"));
+
+        assertThat(a.post("/api/v1/sessions", null, wrong).status()).isEqualTo(401);
+        assertThat(b.post("/api/v1/sessions", null, wrong).status()).isEqualTo(401);
+        assertThat(a.post("/api/v1/sessions", null, wrong).status()).as("the third, on either instance").isEqualTo(423);
+        assertThat(b.post("/api/v1/sessions", null, json(Map.of("username", "target", "password", "right password")))
+                .status()).as("locked on the other instance too").isEqualTo(423);
+    }
+
+    @Test
+    void presencePublishedOnOneIsListedByTheOther() {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "walker", "password", "walker secret")));
+        a.post("/api/v1/accounts", null, json(Map.of("username", "watcher", "password", "watcher secret")));
+        String walker = login(a, "walker", "walker secret");
+        String watcher = login(b, "watcher", "watcher secret");
+
+        assertThat(a.put("/api/v1/presence", walker, json(Map.of("port", 7100))).status()).isEqualTo(200);
+
+        assertThat(b.get("/api/v1/peers?limit=500", watcher).body().get("peers").findValuesAsString("username"))
+                .contains("walker");
+        ContractClient.Reply lookup = b.get("/api/v1/peers/walker", watcher);
+        assertThat(lookup.body().get("online").asBoolean()).isTrue();
+        assertThat(lookup.body().get("port").asInt()).isEqualTo(7100);
+    }
+
+    @Test
+    void aTokenRevokedOnOneIsRefusedByTheOtherAtOnce() {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "leaver", "password", "leaver secret")));
+        String token = login(a, "leaver", "leaver secret");
+        assertThat(b.get("/api/v1/peers", token).status()).isEqualTo(200);
+
+        assertThat(a.delete("/api/v1/sessions/current", token).status()).isEqualTo(204);
+
+        assertThat(b.get("/api/v1/peers", token).status()).isEqualTo(401);
+    }
+}

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Directory instances on the real PostgreSQL (profile {@code postgres}), all sharing one fresh
@@ -66,6 +67,15 @@ final class PostgresInstances implements AutoCloseable {
                 .logStartupInfo(false).run(args.toArray(String[]::new));
         instances.add(app);
         return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+    }
+
+    <T> T bean(int instance, Class<T> type) {
+        return instances.get(instance).getBean(type);
+    }
+
+    /** SQL on the shared schema (through the first instance's pool). */
+    JdbcTemplate jdbc() {
+        return instances.get(0).getBean(JdbcTemplate.class);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.p2pchat.directory;
 import static dev.p2pchat.directory.ContractClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.directory.system.Housekeeping;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,19 @@ class TwoInstancesPostgresIT {
         ContractClient.Reply lookup = b.get("/api/v1/peers/walker", watcher);
         assertThat(lookup.body().get("online").asBoolean()).isTrue();
         assertThat(lookup.body().get("port").asInt()).isEqualTo(7100);
+    }
+
+    @Test
+    void housekeepingPurgesExpiredRowsOnPostgres() {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "expired", "password", "expired secret")));
+        String token = login(a, "expired", "expired secret");
+        postgres.jdbc().update("update session_token set expires_at = now() - interval '1 minute'");
+
+        postgres.bean(0, Housekeeping.class).purgeExpired();
+
+        assertThat(postgres.jdbc().queryForObject("select count(*) from session_token where expires_at < now()", Long.class))
+                .isZero();
+        assertThat(b.get("/api/v1/peers", token).status()).isEqualTo(401);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.p2pchat.directory.account;
 
 import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.PasswordHashing;
 import dev.p2pchat.directory.system.Problems;
 import java.time.Instant;
@@ -20,9 +21,11 @@ public class AccountService {
     private final PasswordHashing hashing;
     private final Lockout lockout;
     private final TransactionTemplate transactions;
+    private final DirectoryMetrics metrics;
 
     public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout,
-                          TransactionTemplate transactions) {
+                          TransactionTemplate transactions, DirectoryMetrics metrics) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.hashing = hashing;
         this.lockout = lockout;
@@ -39,9 +42,17 @@ public class AccountService {
             java.util.Arrays.fill(password, '\0');
             throw usernameTaken(username);
         }
-        String hash = hashing.hash(password);
+        String hash;
         try {
-            return accounts.saveAndFlush(new Account(username, hash, lockout.now()));
+            hash = hashing.hash(password);
+        } catch (ApiException busy) {
+            metrics.registration(DirectoryMetrics.Registration.BUSY);
+            throw busy;
+        }
+        try {
+            Account account = accounts.saveAndFlush(new Account(username, hash, lockout.now()));
+            metrics.registration(DirectoryMetrics.Registration.CREATED);
+            return account;
         } catch (DataIntegrityViolationException e) {
             throw usernameTaken(username);
         }
@@ -104,7 +115,8 @@ public class AccountService {
                 "The username or password is wrong.", Map.of(), ApiException.bearerChallenge());
     }
 
-    private static ApiException usernameTaken(String username) {
+    private ApiException usernameTaken(String username) {
+        metrics.registration(DirectoryMetrics.Registration.TAKEN);
         return new ApiException(HttpStatus.CONFLICT, Problems.USERNAME_TAKEN, "Username taken",
                 "The username '" + username + "' is already taken.", Map.of(), HttpHeaders.EMPTY);
     }

@@ -18,6 +18,8 @@ public interface PresenceRepository extends JpaRepository<Presence, Long> {
 
     Optional<Presence> findByAccountIdAndExpiresAtAfter(long accountId, Instant now);
 
+    long countByExpiresAtAfter(Instant now);
+
     /** Renews an existing row in place; 0 when the account has none yet. */
     @Transactional
     @Modifying(flushAutomatically = true, clearAutomatically = true)

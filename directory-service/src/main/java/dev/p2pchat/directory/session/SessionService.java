@@ -4,6 +4,7 @@ import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.AccountService;
 import dev.p2pchat.directory.presence.PresenceService;
 import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.DirectoryProperties;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,9 +20,11 @@ public class SessionService {
     private final PresenceService presence;
     private final Duration ttl;
     private final Clock clock;
+    private final DirectoryMetrics metrics;
 
     public SessionService(AccountService accounts, SessionTokenRepository tokens, PresenceService presence,
-                          DirectoryProperties properties, Clock clock) {
+                          DirectoryProperties properties, Clock clock, DirectoryMetrics metrics) {
+        this.metrics = metrics;
         this.accounts = accounts;
         this.tokens = tokens;
         this.presence = presence;
@@ -34,7 +37,18 @@ public class SessionService {
 
     /** Checks the credentials (with lockout) and issues a new token. */
     public IssuedToken login(String username, char[] password, String fingerprint) {
-        Account account = accounts.authenticate(username, password, fingerprint);
+        Account account;
+        try {
+            account = accounts.authenticate(username, password, fingerprint);
+        } catch (ApiException e) {
+            metrics.login(switch (e.getStatusCode().value()) {
+                case 423 -> DirectoryMetrics.Login.LOCKED;
+                case 503 -> DirectoryMetrics.Login.BUSY;
+                default -> DirectoryMetrics.Login.FAILED;
+            });
+            throw e;
+        }
+        metrics.login(DirectoryMetrics.Login.OK);
         String token = Tokens.newToken();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(ttl);

@@ -13,6 +13,8 @@ import static org.mockito.Mockito.when;
 
 import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.DirectoryMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.p2pchat.directory.system.PasswordHashing;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +40,8 @@ class AccountServiceTest {
         }
     };
     private final AccountService service = new AccountService(accounts, hashing,
-            new Lockout(LockoutTest.properties(3, Duration.ofMinutes(15)), clock), transactions);
+            new Lockout(LockoutTest.properties(3, Duration.ofMinutes(15)), clock), transactions,
+            new DirectoryMetrics(new SimpleMeterRegistry()));
 
     private Account account(Instant lockedUntil) {
         Account account = new Account("Alice", "$2a$04$hash", clock.instant());

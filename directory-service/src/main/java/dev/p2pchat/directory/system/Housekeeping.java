@@ -1,0 +1,56 @@
+package dev.p2pchat.directory.system;
+
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes expired presence rows (they hold IP addresses) and expired token hashes every
+ * minute, in bounded batches so that no single statement locks much. Every instance runs it;
+ * deleting what another instance already deleted is harmless.
+ */
+@Component
+public class Housekeeping {
+
+    static final int BATCH = 500;
+    private static final Logger log = LoggerFactory.getLogger(Housekeeping.class);
+
+    private final JdbcTemplate jdbc;
+    private final Clock clock;
+
+    public Housekeeping(JdbcTemplate jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    @Scheduled(initialDelayString = "${directory.purge.interval:60s}", fixedDelayString = "${directory.purge.interval:60s}")
+    public void purgeExpired() {
+        Instant now = clock.instant();
+        int presence = purge("""
+                delete from presence where account_id in (
+                    select account_id from presence where expires_at < ? order by account_id fetch first %d rows only)
+                """.formatted(BATCH), now);
+        int tokens = purge("""
+                delete from session_token where token_hash in (
+                    select token_hash from session_token where expires_at < ? order by token_hash fetch first %d rows only)
+                """.formatted(BATCH), now);
+        if (presence + tokens > 0) {
+            log.info("Purged {} expired presence rows and {} expired tokens", presence, tokens);
+        }
+    }
+
+    /** Runs a bounded delete until a batch comes back short. */
+    private int purge(String sql, Instant now) {
+        int total = 0;
+        int deleted;
+        do {
+            deleted = jdbc.update(sql, java.sql.Timestamp.from(now));
+            total += deleted;
+        } while (deleted == BATCH);
+        return total;
+    }
+}

@@ -1,6 +1,8 @@
 package dev.p2pchat.peer.e2e;
 
 import dev.p2pchat.directory.DirectoryApplication;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -11,18 +13,21 @@ final class Directory implements AutoCloseable {
     private final ConfigurableApplicationContext app;
     private final String url;
 
-    private Directory(ConfigurableApplicationContext app) {
+    private Directory(ConfigurableApplicationContext app, String scheme) {
         this.app = app;
-        this.url = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        this.url = scheme + "://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
     }
 
-    static Directory start() {
+    static Directory start(String... extra) {
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                "--spring.datasource.url=jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
+                "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
+        args.addAll(List.of(extra));
         ConfigurableApplicationContext app = new SpringApplicationBuilder(DirectoryApplication.class)
                 .logStartupInfo(false)
-                .run("--server.port=0", "--server.address=127.0.0.1",
-                        "--spring.datasource.url=jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                        "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off");
-        return new Directory(app);
+                .run(args.toArray(String[]::new));
+        boolean https = app.getEnvironment().getProperty("server.ssl.bundle") != null;
+        return new Directory(app, https ? "https" : "http");
     }
 
     String url() {

@@ -45,16 +45,21 @@ final class PostgresInstances implements AutoCloseable {
         return DriverManager.getConnection(URL, USER, "");
     }
 
+    /** The settings that put a directory on the shared schema, as key=value. */
+    String[] settings() {
+        return new String[] {"spring.profiles.active=postgres",
+                "spring.datasource.url=" + URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema,
+                "spring.datasource.username=" + USER, "spring.datasource.password=", "spring.flyway.schemas=" + schema};
+    }
+
     /** Starts one more instance on the shared schema; returns its HTTP port. */
     int start(String... settings) {
         Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("spring.profiles.active", "postgres");
+        for (String setting : settings()) {
+            properties.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+        }
         properties.put("server.port", "0");
         properties.put("server.address", "127.0.0.1");
-        properties.put("spring.datasource.url", URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
-        properties.put("spring.datasource.username", USER);
-        properties.put("spring.datasource.password", "");
-        properties.put("spring.flyway.schemas", schema);
         properties.put("directory.bcrypt.cost", "4");
         properties.put("logging.level.root", "WARN");
         properties.put("spring.main.banner-mode", "off");

@@ -32,6 +32,10 @@ public final class ListenCommand implements Callable<Integer> {
     @Mixin
     ReceiveOptions receive;
 
+    /** For tests: how often presence is renewed (the directory's TTL is 60 s; 20 s leaves two retries). */
+    @Option(names = "--renew-interval", hidden = true, defaultValue = "20", paramLabel = "SECONDS")
+    int renewSeconds;
+
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) {
@@ -42,7 +46,7 @@ public final class ListenCommand implements Callable<Integer> {
         PeerAccess access = new PeerAccess(cli, session);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
-            try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port)) {
+            try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port, Listening.renewEvery(renewSeconds))) {
                 input.prompt(() -> console.current() == null ? "> " : console.current().peer() + "> ");
                 input.start();
                 ChatConsole.LineHandler quit = (command, argument) ->

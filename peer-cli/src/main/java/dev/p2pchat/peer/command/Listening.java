@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Listening implements AutoCloseable {
 
-    static final Duration RENEW_EVERY = Duration.ofSeconds(20);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(5);
 
     private final Cli cli;
@@ -34,13 +33,15 @@ final class Listening implements AutoCloseable {
     private final AtomicInteger sessionsSeen = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread shutdownHook;
+    private final Duration renewEvery;
     private volatile ScheduledFuture<?> renewal;
     private volatile Duration retry = FIRST_RETRY;
     private volatile boolean renewing = true;
 
-    private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port)
-            throws IOException {
+    private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port,
+                      Duration renewEvery) throws IOException {
         this.cli = cli;
+        this.renewEvery = renewEvery;
         this.access = access;
         this.console = console;
         this.policy = policy;
@@ -53,13 +54,13 @@ final class Listening implements AutoCloseable {
 
     /** Opens the listener on {@code port} (0: any free port) and goes online. */
     static Listening start(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy,
-                           Home.SavedSession session, int port) throws IOException, DirectoryException {
-        Listening listening = new Listening(cli, access, console, policy, session.token(), port);
+                           Home.SavedSession session, int port, Duration renewEvery) throws IOException, DirectoryException {
+        Listening listening = new Listening(cli, access, console, policy, session.token(), port, renewEvery);
         try {
             Directory.Presence presence = cli.directory().publish(session.token(), listening.port(), null);
             console.input().status("Online as " + session.username() + ", listening on port " + listening.port()
                     + " (the directory sees you at " + Endpoint.format(presence.host(), presence.port()) + ").");
-            listening.schedule(RENEW_EVERY);
+            listening.schedule(renewEvery);
         } catch (DirectoryException e) {
             if (e.kind() != DirectoryException.Kind.UNREACHABLE && e.kind() != DirectoryException.Kind.BUSY) {
                 listening.close();
@@ -67,9 +68,16 @@ final class Listening implements AutoCloseable {
             }
             console.input().status("Listening on port " + listening.port() + ", but " + e.getMessage()
                     + "; known peers can connect, retrying to go online.");
-            listening.schedule(FIRST_RETRY);
+            listening.schedule(FIRST_RETRY.compareTo(renewEvery) < 0 ? FIRST_RETRY : renewEvery);
         }
         return listening;
+    }
+
+    static Duration renewEvery(int seconds) {
+        if (seconds < 1) {
+            throw new CliException(ExitCode.USAGE, "--renew-interval must be at least 1 second");
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     int port() {
@@ -114,14 +122,15 @@ final class Listening implements AutoCloseable {
             }
             renewing = true;
             retry = FIRST_RETRY;
-            schedule(RENEW_EVERY);
+            schedule(renewEvery);
         } catch (DirectoryException e) {
             if (renewing) {
                 console.input().status("Could not renew presence: " + e.getMessage()
                         + ". Chats go on; known peers can still connect. Retrying.");
             }
             renewing = false;
-            Duration next = retry;
+            // back off: 5 s, 10 s, 20 s ... at most a minute (never slower than the renewal itself)
+            Duration next = retry.compareTo(renewEvery) < 0 ? retry : renewEvery;
             retry = retry.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : retry.multipliedBy(2);
             schedule(next);
         }

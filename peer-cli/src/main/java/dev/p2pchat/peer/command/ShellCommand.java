@@ -5,6 +5,7 @@ import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.session.ChatSession;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,6 +13,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -42,6 +44,10 @@ public final class ShellCommand implements Callable<Integer> {
     @Mixin
     ReceiveOptions receive;
 
+    /** For tests: how often presence is renewed (the directory's TTL is 60 s; 20 s leaves two retries). */
+    @Option(names = "--renew-interval", hidden = true, defaultValue = "20", paramLabel = "SECONDS")
+    int renewSeconds;
+
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
@@ -52,7 +58,7 @@ public final class ShellCommand implements Callable<Integer> {
         PeerAccess access = new PeerAccess(cli, session);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
-            try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port)) {
+            try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port, Listening.renewEvery(renewSeconds))) {
                 input.status("Type h for help.");
                 input.prompt(() -> console.current() == null ? session.username() + "> "
                         : session.username() + " to " + console.current().peer() + "> ");

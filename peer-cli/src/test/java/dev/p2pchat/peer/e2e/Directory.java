@@ -2,7 +2,9 @@ package dev.p2pchat.peer.e2e;
 
 import dev.p2pchat.directory.DirectoryApplication;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -18,11 +20,18 @@ final class Directory implements AutoCloseable {
         this.url = scheme + "://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
     }
 
+    /** Starts a directory; {@code extra} "--key=value" arguments replace the defaults of the same key. */
     static Directory start(String... extra) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (String argument : List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off"));
-        args.addAll(List.of(extra));
+                "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off")) {
+            properties.put(argument.substring(0, argument.indexOf('=')), argument);
+        }
+        for (String argument : extra) {
+            properties.put(argument.substring(0, argument.indexOf('=')), argument);
+        }
+        List<String> args = new ArrayList<>(properties.values());
         ConfigurableApplicationContext app = new SpringApplicationBuilder(DirectoryApplication.class)
                 .logStartupInfo(false)
                 .run(args.toArray(String[]::new));

@@ -37,6 +37,10 @@ final class Peer {
         return home;
     }
 
+    String server() {
+        return server;
+    }
+
     void server(String server) {
         this.server = server;
     }

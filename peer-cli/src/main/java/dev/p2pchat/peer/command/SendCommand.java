@@ -56,7 +56,7 @@ public final class SendCommand implements Callable<Integer> {
                 Transfer.Result result = chat.sendFile(file.toAbsolutePath()).join();
                 if (!result.ok()) {
                     failed++;
-                    if (!chat.isOpen()) {
+                    if (result.lost()) {
                         lost = true;
                         break;
                     }

@@ -10,12 +10,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -28,6 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <em>fair</em> lock per frame, so a chat line waits for at most the file chunk being written,
  * never behind a whole file, and several files interleave. The session never sees a socket,
  * only a {@link Wire}, so tests join two sessions with in-memory pipes.
+ *
+ * <p>The reader thread and the liveness timer never wait for the wire themselves: what they send
+ * (PONG, FILE_RESULT, a refusal, PING) goes through a queue to a replies thread. Otherwise two
+ * peers whose file writers both block on full connections, while both readers wait to answer,
+ * would each stop reading and deadlock, and a peer that stops reading would hang the timer.
  */
 public final class ChatSession {
 
@@ -53,6 +61,8 @@ public final class ChatSession {
     }
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    /** Replies queued beyond this make the reader wait again (a peer flooding PINGs without reading). */
+    private static final int REPLY_BACKLOG = 1024;
 
     private final String peer;
     private final Wire wire;
@@ -66,6 +76,9 @@ public final class ChatSession {
     private final AtomicBoolean ending = new AtomicBoolean();
     private final CompletableFuture<Ending> ended = new CompletableFuture<>();
     private final ExecutorService fileWorkers;
+    private final ThreadPoolExecutor replies;
+    private final AtomicBoolean pinging = new AtomicBoolean();
+    private volatile Thread readerThread;
     private volatile long lastReceived = System.nanoTime();
     private volatile EndReason closing;
     private ScheduledFuture<?> keepalive;
@@ -89,6 +102,20 @@ public final class ChatSession {
             thread.setDaemon(true);
             return thread;
         });
+        this.replies = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(REPLY_BACKLOG), runnable -> {
+                    Thread thread = new Thread(runnable, "p2pchat-replies-" + peer);
+                    thread.setDaemon(true);
+                    return thread;
+                }, (task, pool) -> {
+                    if (!pool.isShutdown()) {
+                        try {
+                            pool.getQueue().put(task);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
         this.transfers = new Transfers(new Transfers.Link() {
             @Override
             public String peer() {
@@ -97,6 +124,10 @@ public final class ChatSession {
 
             @Override
             public void send(Frame frame) throws Transfers.LinkDown {
+                if (Thread.currentThread() == readerThread) {
+                    sendLater(frame, null);
+                    return;
+                }
                 try {
                     ChatSession.this.send(frame);
                 } catch (IOException e) {
@@ -121,6 +152,7 @@ public final class ChatSession {
 
     /** Reads and dispatches frames until the session ends; returns how it ended. */
     public Ending run() {
+        readerThread = Thread.currentThread();
         long period = Math.max(1, liveness.pingAfter().toMillis() / 3);
         keepalive = timers.scheduleAtFixedRate(this::checkLiveness, period, period, TimeUnit.MILLISECONDS);
         try {
@@ -153,14 +185,21 @@ public final class ChatSession {
     private boolean dispatch(Frame frame) throws IOException {
         switch (frame.type()) {
             case CHAT -> events.chat(this, ((Frame.Chat) frame).text());
-            case PING -> send(((Frame.Ping) frame).reply());
+            case PING -> sendLater(((Frame.Ping) frame).reply(), null);
             case PONG -> {
                 // lastReceived is all a PONG is for
             }
             case CLOSE -> {
-                if (closing == null) {
-                    closing = EndReason.CLOSED_BY_PEER;
-                    wire.shutdownOutput();
+                // under the send lock, so that a frame being written (our own CLOSE, a chunk) is
+                // finished first rather than cut in half, which the peer would take for a violation
+                sendLock.lock();
+                try {
+                    if (closing == null) {
+                        closing = EndReason.CLOSED_BY_PEER;
+                        wire.shutdownOutput();
+                    }
+                } finally {
+                    sendLock.unlock();
                 }
                 finish(closing, closedMessage(closing, ((Frame.Close) frame).reason()));
                 return false;
@@ -227,12 +266,13 @@ public final class ChatSession {
             if (closing != null || ended.isDone()) {
                 return;
             }
+            // before the CLOSE leaves: the peer's answer may reach the reader at once
+            closing = EndReason.CLOSED_BY_US;
             try {
                 writer.writeAndFlush(new Frame.Close(Handshake.clip(reason)));
             } catch (IOException ignored) {
                 // it is ending either way
             }
-            closing = EndReason.CLOSED_BY_US;
         } finally {
             sendLock.unlock();
         }
@@ -250,12 +290,30 @@ public final class ChatSession {
         long silent = System.nanoTime() - lastReceived;
         if (silent > liveness.deadAfter().toNanos()) {
             finish(EndReason.TIMED_OUT, "no answer from " + peer + " for " + liveness.deadAfter().toSeconds() + " s");
-        } else if (silent > liveness.pingAfter().toNanos() && closing == null) {
-            try {
-                send(Frame.Ping.of(ThreadLocalRandom.current().nextLong()));
-            } catch (IOException ignored) {
-                // the reader notices the broken connection
-            }
+        } else if (silent > liveness.pingAfter().toNanos() && closing == null && pinging.compareAndSet(false, true)) {
+            sendLater(Frame.Ping.of(ThreadLocalRandom.current().nextLong()), () -> pinging.set(false));
+        }
+    }
+
+    /**
+     * Sends {@code frame} from the replies thread, so that the caller (the reader or the timer)
+     * goes on at once even when the connection is full. Then runs {@code after}, if any.
+     */
+    private void sendLater(Frame frame, Runnable after) {
+        try {
+            replies.execute(() -> {
+                try {
+                    send(frame);
+                } catch (IOException ignored) {
+                    // the reader notices the broken connection
+                } finally {
+                    if (after != null) {
+                        after.run();
+                    }
+                }
+            });
+        } catch (RejectedExecutionException ended) {
+            // the session is over
         }
     }
 
@@ -283,6 +341,7 @@ public final class ChatSession {
         wire.close();
         transfers.ended();
         fileWorkers.shutdownNow();
+        replies.shutdownNow();
         Ending ending = new Ending(reason, message);
         ended.complete(ending);
         events.ended(this, ending);

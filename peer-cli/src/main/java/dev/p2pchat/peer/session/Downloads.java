@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.session;
 
+import dev.p2pchat.peer.identity.SecureFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -32,7 +33,7 @@ public final class Downloads {
 
     Path partialFor(String sender, String offeredName, long size) throws IOException {
         Path partials = dir.resolve(PARTIAL_DIR);
-        Files.createDirectories(partials);
+        SecureFiles.createPrivateDirectories(partials);
         String key = sender.toLowerCase(Locale.ROOT) + '\0' + offeredName + '\0' + size;
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

@@ -9,12 +9,17 @@ import dev.p2pchat.peer.protocol.ProtocolException;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 
 /**
  * The HELLO exchange after TLS: the dialer speaks first, the listener checks the claimed
  * username against the certificate and answers. Each side waits at most {@code timeout} for
- * the other's HELLO.
+ * the other's HELLO, in all (a read timeout alone would let a peer that sends one byte at a time
+ * hold the connection for hours). When this class throws {@link PeerRefusedException}, the wire
+ * is closed.
  */
 public final class Handshake {
 
@@ -54,6 +59,12 @@ public final class Handshake {
                                      String peerFingerprint, PeerVerifier verifier, Duration timeout)
             throws IOException {
         Frame first = readWithin(wire, reader, timeout, "the peer");
+        if (first instanceof Frame.Error error) {
+            // never answer an ERROR with an ERROR
+            wire.close();
+            throw new PeerRefusedException(error.code(), "the peer gave up the handshake ("
+                    + error.code().wire() + "): " + error.message());
+        }
         if (!(first instanceof Frame.Hello hello)) {
             throw fail(writer, wire, ErrorCode.PROTOCOL_ERROR, "expected HELLO, got " + first.type());
         }
@@ -71,23 +82,53 @@ public final class Handshake {
     }
 
     private static Frame readWithin(Wire wire, FrameReader reader, Duration timeout, String who) throws IOException {
-        wire.setReadTimeout(timeout);
-        try {
-            Frame frame = reader.read();
-            if (frame == null) {
-                throw new ProtocolException(who + " closed the connection during the handshake");
+        // the read timeout bounds each read; this deadline bounds the whole HELLO by closing the wire
+        AtomicBoolean settled = new AtomicBoolean();
+        CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
+            if (settled.compareAndSet(false, true)) {
+                wire.close();
             }
-            return frame;
+        }, CompletableFuture.delayedExecutor(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS));
+        Frame frame;
+        try {
+            wire.setReadTimeout(timeout);
+            frame = reader.read();
         } catch (SocketTimeoutException e) {
-            throw new PeerRefusedException(ErrorCode.TIMEOUT, "no HELLO from " + who + " within "
-                    + timeout.toSeconds() + " s");
+            settled.set(true);
+            deadline.cancel(false);
+            throw timedOut(wire, timeout, who);
         } catch (SSLException e) {
+            if (!settled.compareAndSet(false, true)) {
+                throw timedOut(wire, timeout, who);
+            }
+            deadline.cancel(false);
+            wire.close();
             // TLS 1.3: a listener that refuses our certificate says so only on our first read
             throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH, who + " refused our identity certificate ("
                     + e.getMessage() + ")");
-        } finally {
-            wire.setReadTimeout(Duration.ZERO);
+        } catch (IOException e) {
+            if (!settled.compareAndSet(false, true)) {
+                throw timedOut(wire, timeout, who);
+            }
+            deadline.cancel(false);
+            throw e;
         }
+        if (!settled.compareAndSet(false, true)) {
+            throw timedOut(wire, timeout, who);
+        }
+        deadline.cancel(false);
+        wire.setReadTimeout(Duration.ZERO);
+        if (frame == null) {
+            throw new ProtocolException(who + " closed the connection during the handshake");
+        }
+        return frame;
+    }
+
+    /** The HELLO did not come in time: the connection is dropped. */
+    private static PeerRefusedException timedOut(Wire wire, Duration timeout, String who) {
+        wire.close();
+        return new PeerRefusedException(ErrorCode.TIMEOUT, "no HELLO from " + who + " within "
+                + timeout.toSeconds() + " s");
     }
 
     /** Tells the other side why (ERROR), closes, and returns the exception to throw. */

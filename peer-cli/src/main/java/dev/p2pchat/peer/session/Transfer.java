@@ -8,8 +8,12 @@ public final class Transfer {
 
     public enum Direction { SEND, RECEIVE }
 
-    /** How a transfer ended. {@code savedAs} is set for a verified received file. */
-    public record Result(boolean ok, String message, Path savedAs, String sha256, long bytes, Duration time) {
+    /**
+     * How a transfer ended. {@code savedAs} is set for a verified received file; {@code lost}
+     * means the connection broke, so that sending the file again resumes it.
+     */
+    public record Result(boolean ok, boolean lost, String message, Path savedAs, String sha256, long bytes,
+                         Duration time) {
     }
 
     private final long id;
@@ -75,6 +79,10 @@ public final class Transfer {
     }
 
     Result result(boolean ok, String message, Path savedAs, String sha256) {
-        return new Result(ok, message, savedAs, sha256, done - offset, elapsed());
+        return new Result(ok, false, message, savedAs, sha256, done - offset, elapsed());
+    }
+
+    Result lost(String message) {
+        return new Result(false, true, message, null, null, done - offset, elapsed());
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Set;
@@ -65,7 +66,8 @@ final class Transfers {
     private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();
     /** Incoming ids we cancelled: their frames still in flight are dropped, not errors. */
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
-    private long lastIncomingId = -1;
+    /** Every id the peer offered on this connection (reader thread only): ids are unique, in any order. */
+    private final Set<Long> incomingIds = new HashSet<>();
     private volatile boolean ended;
 
     Transfers(Link link, boolean dialer, TransferEvents events, ReceivePolicy policy, Executor executor) {
@@ -87,6 +89,7 @@ final class Transfers {
         volatile boolean accepted;
         volatile boolean cancelled;
         volatile String sha256;
+        final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
 
         Outgoing(Transfer transfer, Path file, FileTime modified, CompletableFuture<Transfer.Result> result) {
             this.transfer = transfer;
@@ -96,10 +99,19 @@ final class Transfers {
         }
 
         void finish(boolean ok, String message) {
+            settle(transfer.result(ok, message, null, sha256));
+        }
+
+        void lost() {
+            settle(transfer.lost(lostMessage(transfer)));
+        }
+
+        private void settle(Transfer.Result r) {
             outgoing.remove(transfer.id());
-            Transfer.Result r = transfer.result(ok, message, null, sha256);
-            if (result.complete(r)) {
+            // tell the console before whoever waits on the result goes on (and perhaps exits)
+            if (settled.compareAndSet(false, true)) {
                 events.finished(transfer, r);
+                result.complete(r);
             }
         }
     }
@@ -118,13 +130,13 @@ final class Transfers {
             size = Files.size(file);
             modified = Files.getLastModifiedTime(file);
         } catch (IOException e) {
-            result.complete(new Transfer.Result(false, "cannot read " + file + ": " + reason(e), null, null, 0,
+            result.complete(new Transfer.Result(false, false, "cannot read " + file + ": " + reason(e), null, null, 0,
                     java.time.Duration.ZERO));
             return result;
         }
         long id = nextId.getAndAdd(2);
         if (id > Frames.MAX_ID) {
-            result.complete(new Transfer.Result(false, "too many files on one connection", null, null, 0,
+            result.complete(new Transfer.Result(false, false, "too many files on one connection", null, null, 0,
                     java.time.Duration.ZERO));
             return result;
         }
@@ -206,7 +218,7 @@ final class Transfers {
             out.sha256 = hex(digest.digest());
             link.send(new Frame.FileEnd(id, out.sha256));
         } catch (LinkDown e) {
-            out.finish(false, lostMessage(transfer));
+            out.lost();
         } catch (IOException e) {
             try {
                 link.send(new Frame.FileReject(id, "the sender cannot read the file"));
@@ -232,6 +244,9 @@ final class Transfers {
         }
         if (result.ok() && out.sha256.equals(result.sha256())) {
             out.finish(true, "verified by " + link.peer());
+        } else if (out.sha256.equals(result.sha256())) {
+            out.finish(false, link.peer() + " received '" + out.transfer.name()
+                    + "' intact but could not save it; send it again");
         } else {
             out.finish(false, link.peer() + " received different bytes (SHA-256 " + result.sha256()
                     + ", sent " + out.sha256 + "); the file was discarded, send it again");
@@ -266,9 +281,17 @@ final class Transfers {
         }
 
         void finish(boolean ok, String message, Path savedAs, String sha256) {
+            settle(transfer.result(ok, message, savedAs, sha256));
+        }
+
+        void lost() {
+            settle(transfer.lost(lostMessage(transfer)));
+        }
+
+        private void settle(Transfer.Result r) {
             incoming.remove(transfer.id());
             close();
-            events.finished(transfer, transfer.result(ok, message, savedAs, sha256));
+            events.finished(transfer, r);
         }
     }
 
@@ -277,18 +300,28 @@ final class Transfers {
         if ((id % 2 == 1) == oddIds) {
             throw new ProtocolException("FILE_OFFER id " + id + " has the parity of this side's ids");
         }
-        if (id <= lastIncomingId) {
-            throw new ProtocolException("FILE_OFFER reuses or goes back to id " + id);
+        if (!incomingIds.add(id)) {
+            throw new ProtocolException("FILE_OFFER reuses id " + id);
         }
-        lastIncomingId = id;
         Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
-        String refusal = refusal(offer);
+        String refusal;
+        Path partial = null;
+        try {
+            refusal = refusal(offer);
+            if (refusal == null) {
+                partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
+            }
+        } catch (IOException e) {
+            // e.g. the downloads folder is a file or read-only: refuse this file, keep the session
+            refusal = "the receiver cannot write the file: " + peerReason(e);
+        }
         if (refusal != null) {
+            cancelled.add(id); // data the sender already sent for it is dropped, not an error
             link.send(new Frame.FileReject(id, refusal));
             events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + refusal, null, null));
             return;
         }
-        Incoming in = new Incoming(transfer, policy.downloads().partialFor(link.peer(), offer.name(), offer.size()));
+        Incoming in = new Incoming(transfer, partial);
         incoming.put(id, in);
         CompletableFuture<Boolean> decision = policy.mode() == ReceivePolicy.Mode.ASK
                 ? events.ask(transfer) : CompletableFuture.completedFuture(true);
@@ -319,8 +352,17 @@ final class Transfers {
             return "too many files at once (at most " + policy.maxConcurrent() + ")";
         }
         Path partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
+        for (Incoming other : incoming.values()) {
+            if (other.partial.equals(partial)) {
+                // both would write the same partial, and one would publish the other's bytes
+                return "a file of that name and size is already on its way; send it again afterwards";
+            }
+        }
         long have = Files.exists(partial) ? Files.size(partial) : 0;
         long needed = offer.size() - Math.min(have, offer.size());
+        for (Incoming other : incoming.values()) {
+            needed += other.transfer.size() - other.transfer.done(); // files already on their way here
+        }
         long free = policy.downloads().usableSpace();
         if (needed > free) {
             return "not enough free disk space: " + Sizes.human(needed) + " needed, " + Sizes.human(free) + " free";
@@ -353,7 +395,7 @@ final class Transfers {
             events.started(transfer);
             link.send(new Frame.FileAccept(transfer.id(), have, prefix));
         } catch (IOException e) {
-            reject(in, "the receiver cannot write the file: " + reason(e));
+            reject(in, "the receiver cannot write the file: " + peerReason(e));
         }
     }
 
@@ -398,7 +440,7 @@ final class Transfers {
             }
         } catch (IOException e) {
             // e.g. the disk is full: keep what was written (it resumes later) and tell the sender
-            reject(in, "the receiver cannot write: " + reason(e));
+            reject(in, "the receiver cannot write: " + peerReason(e));
             return;
         }
         in.digest.update(data.buffer(), data.offset(), data.length());
@@ -482,10 +524,10 @@ final class Transfers {
         ended = true;
         for (Outgoing out : outgoing.values()) {
             out.cancelled = true;
-            out.finish(false, lostMessage(out.transfer));
+            out.lost();
         }
         for (Incoming in : incoming.values()) {
-            in.finish(false, lostMessage(in.transfer), null, null);
+            in.lost();
         }
     }
 
@@ -531,6 +573,15 @@ final class Transfers {
 
     static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Why an I/O failed, without the local paths a peer has no business seeing. */
+    static String peerReason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException failure && failure.getReason() != null) {
+            return failure.getReason();
+        }
+        String message = e.getMessage();
+        return message != null && !message.contains("/") && !message.contains("\\") ? message : "an I/O error";
     }
 
     static String reason(IOException e) {

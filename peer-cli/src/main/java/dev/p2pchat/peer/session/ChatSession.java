@@ -61,6 +61,8 @@ public final class ChatSession {
     }
 
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
+    /** How long a chat line or a goodbye waits for a connection that a file chunk holds. */
+    private static final Duration STALLED = Duration.ofSeconds(5);
     /** Replies queued beyond this make the reader wait again (a peer flooding PINGs without reading). */
     private static final int REPLY_BACKLOG = 1024;
 
@@ -80,6 +82,8 @@ public final class ChatSession {
     private final AtomicBoolean pinging = new AtomicBoolean();
     private volatile Thread readerThread;
     private volatile long lastReceived = System.nanoTime();
+    /** When the write in progress started (System.nanoTime), or 0. */
+    private volatile long writeStarted;
     private volatile EndReason closing;
     private ScheduledFuture<?> keepalive;
 
@@ -231,7 +235,16 @@ public final class ChatSession {
         if (text.getBytes(StandardCharsets.UTF_8).length > Frames.MAX_CHAT_BYTES) {
             throw new IllegalArgumentException("message too long: at most " + Frames.MAX_CHAT_BYTES / 1024 + " KiB");
         }
-        send(new Frame.Chat(text));
+        Frame chat = new Frame.Chat(text);
+        // never make the user wait behind a peer that stopped reading (its file chunk holds the lock)
+        if (!lockWithin(STALLED)) {
+            throw new IOException(peer + " is not reading; message not sent");
+        }
+        try {
+            write(chat);
+        } finally {
+            sendLock.unlock();
+        }
     }
 
     /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
@@ -247,12 +260,31 @@ public final class ChatSession {
     void send(Frame frame) throws IOException {
         sendLock.lock();
         try {
-            if (ended.isDone() || closing != null && !(frame instanceof Frame.Close)) {
-                throw new IOException("the session with " + peer + " is closed");
-            }
-            writer.writeAndFlush(frame);
+            write(frame);
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /** Writes one frame; the caller holds the send lock. A write stuck for too long ends the session. */
+    private void write(Frame frame) throws IOException {
+        if (ended.isDone() || closing != null && !(frame instanceof Frame.Close)) {
+            throw new IOException("the session with " + peer + " is closed");
+        }
+        writeStarted = System.nanoTime();
+        try {
+            writer.writeAndFlush(frame);
+        } finally {
+            writeStarted = 0;
+        }
+    }
+
+    private boolean lockWithin(Duration limit) throws IOException {
+        try {
+            return sendLock.tryLock(limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while sending to " + peer);
         }
     }
 
@@ -261,7 +293,16 @@ public final class ChatSession {
      * other side closes too, or after a grace period.
      */
     public void close(String reason) {
-        sendLock.lock();
+        boolean locked;
+        try {
+            locked = lockWithin(STALLED);
+        } catch (IOException interrupted) {
+            locked = false;
+        }
+        if (!locked) {
+            finish(EndReason.LOST, "closed without a goodbye: " + peer + " is not reading");
+            return;
+        }
         try {
             if (closing != null || ended.isDone()) {
                 return;
@@ -287,8 +328,12 @@ public final class ChatSession {
     }
 
     private void checkLiveness() {
-        long silent = System.nanoTime() - lastReceived;
-        if (silent > liveness.deadAfter().toNanos()) {
+        long now = System.nanoTime();
+        long silent = now - lastReceived;
+        long writing = writeStarted;
+        if (writing != 0 && now - writing > liveness.deadAfter().toNanos()) {
+            finish(EndReason.TIMED_OUT, peer + " stopped reading for " + liveness.deadAfter().toSeconds() + " s");
+        } else if (silent > liveness.deadAfter().toNanos()) {
             finish(EndReason.TIMED_OUT, "no answer from " + peer + " for " + liveness.deadAfter().toSeconds() + " s");
         } else if (silent > liveness.pingAfter().toNanos() && closing == null && pinging.compareAndSet(false, true)) {
             sendLater(Frame.Ping.of(ThreadLocalRandom.current().nextLong()), () -> pinging.set(false));

@@ -53,6 +53,28 @@ class BackpressureTest {
     }
 
     @Test
+    void aChatLineDoesNotWaitForeverBehindAStalledFileAndTheSessionEnds() throws Exception {
+        Liveness slow = new Liveness(Duration.ofSeconds(30), Duration.ofSeconds(60));
+        Harness.RawPair pair = harness.raw(true, Harness.auto(tmp.resolve("downloads")), slow);
+        Path file = Harness.write(tmp.resolve("outbox/big.bin"), Harness.random(4 * MIB, 1));
+        ChatSession alice = pair.session().session();
+        alice.sendFile(file);
+        Frame.FileOffer offer = pair.raw().expect(Frame.FileOffer.class);
+        pair.raw().send(Frame.FileAccept.fromStart(offer.id()));
+        // bob stops reading: a file chunk now holds the connection
+        await().atMost(Duration.ofSeconds(10)).until(alice::transferring);
+        Thread.sleep(200);
+
+        long start = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> alice.sendChat("are you there?"))
+                .hasMessageContaining("is not reading; message not sent");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+
+        alice.close("bye");
+        assertThat(pair.session().events().awaitEnded().message()).contains("is not reading");
+    }
+
+    @Test
     void twoWayTransfersDoNotDeadlockWhenBothReadersMustAnswerWhileBothWritersAreBlocked() throws Exception {
         Harness.Pair pair = harness.pair(Harness.auto(tmp.resolve("alice")), Harness.auto(tmp.resolve("bob")));
         Path bigA = Harness.write(tmp.resolve("outbox/big-a.bin"), Harness.random(6 * MIB, 1));

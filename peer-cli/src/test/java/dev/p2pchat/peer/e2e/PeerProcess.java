@@ -43,6 +43,10 @@ final class PeerProcess implements AutoCloseable {
         stdin.flush();
     }
 
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

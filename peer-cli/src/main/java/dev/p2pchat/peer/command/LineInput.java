@@ -15,6 +15,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.LineReaderImpl;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 
@@ -163,11 +164,19 @@ abstract class LineInput implements AutoCloseable {
 
         @Override
         void message(String line) {
-            reader.printAbove(line);
+            above(line);
         }
 
         @Override
         void status(String line) {
+            above(line);
+        }
+
+        /** Prints above the line being typed, and redraws it with the prompt as it is now. */
+        private void above(String line) {
+            if (reader instanceof LineReaderImpl impl) {
+                impl.setPrompt(currentPrompt());
+            }
             reader.printAbove(line);
         }
 

@@ -1,6 +1,5 @@
 package dev.p2pchat.peer.command;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,16 +69,16 @@ public final class PasswordOptions {
 
     /** The first line (without its line end) as chars, never as a String; the bytes are zeroed. */
     static char[] firstLine(InputStream in, String source) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        byte[] bytes = new byte[MAX_LINE];
+        int length = 0;
         int b;
         while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() >= MAX_LINE) {
+            if (length >= MAX_LINE) {
+                Arrays.fill(bytes, (byte) 0);
                 throw new CliException(ExitCode.USAGE, "the password line in " + source + " is too long");
             }
-            line.write(b);
+            bytes[length++] = (byte) b;
         }
-        byte[] bytes = line.toByteArray();
-        int length = bytes.length;
         if (length > 0 && bytes[length - 1] == '\r') {
             length--;
         }

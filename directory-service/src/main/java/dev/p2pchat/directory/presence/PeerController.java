@@ -1,6 +1,5 @@
 package dev.p2pchat.directory.presence;
 
-import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.ValidUsername;
 import dev.p2pchat.directory.session.AuthenticatedUser;
 import jakarta.validation.constraints.Max;
@@ -34,13 +33,9 @@ class PeerController {
 
     @GetMapping("/api/v1/peers/{username}")
     PeerDetails lookup(AuthenticatedUser user, @PathVariable String username) {
-        PresenceService.Lookup found = presence.lookup(username);
-        Account account = found.account();
-        return found.presence()
-                .map(p -> new PeerDetails(account.getUsername(), true, p.getHost(), p.getPort(),
-                        account.getFingerprint(), p.getUpdatedAt()))
-                .orElseGet(() -> new PeerDetails(account.getUsername(), false, null, null,
-                        account.getFingerprint(), account.getLastSeen()));
+        PeerView peer = presence.lookup(username);
+        return new PeerDetails(peer.username(), peer.online(), peer.host(), peer.port(), peer.fingerprint(),
+                peer.lastSeen());
     }
 
     record PeerPage(List<PeerSummary> peers, String next) {

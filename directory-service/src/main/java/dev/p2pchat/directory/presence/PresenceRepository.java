@@ -16,7 +16,14 @@ public interface PresenceRepository extends JpaRepository<Presence, Long> {
     List<Presence> findByExpiresAtAfterAndUsernameKeyGreaterThanOrderByUsernameKeyAsc(
             Instant now, String afterKey, Limit limit);
 
-    Optional<Presence> findByAccountIdAndExpiresAtAfter(long accountId, Instant now);
+    /** A lookup in one indexed query: the account by its key, joined to live presence if any. */
+    @Query("""
+            select new dev.p2pchat.directory.presence.PeerView(a.username, a.fingerprint, a.lastSeen, p.host, p.port,
+                       p.updatedAt)
+              from Account a left join Presence p on p.accountId = a.id and p.expiresAt > :now
+             where a.usernameKey = :key
+            """)
+    Optional<PeerView> lookup(@Param("key") String usernameKey, @Param("now") Instant now);
 
     long countByExpiresAtAfter(Instant now);
 

@@ -78,16 +78,12 @@ public class PresenceService {
         return new Page(rows, null);
     }
 
-    public record Lookup(Account account, Optional<Presence> presence) {
-    }
-
     /** A name that is not even a valid username is simply not found (and never echoed). */
-    public Lookup lookup(String username) {
-        Optional<Account> found = USERNAME.matcher(username).matches()
-                ? accounts.findByUsernameKey(Account.key(username))
+    public PeerView lookup(String username) {
+        Optional<PeerView> found = USERNAME.matcher(username).matches()
+                ? presence.lookup(Account.key(username), clock.instant())
                 : Optional.empty();
-        Account account = found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
+        return found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
                 "No such account", "No account has that username.", Map.of(), HttpHeaders.EMPTY));
-        return new Lookup(account, presence.findByAccountIdAndExpiresAtAfter(account.getId(), clock.instant()));
     }
 }

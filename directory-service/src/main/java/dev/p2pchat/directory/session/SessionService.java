@@ -6,6 +6,8 @@ import dev.p2pchat.directory.presence.PresenceService;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.DirectoryProperties;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,10 +23,15 @@ public class SessionService {
     private final Duration ttl;
     private final Clock clock;
     private final DirectoryMetrics metrics;
+    /** Tokens recently found valid, by hash; null when the cache is off. */
+    private final Cache<String, ValidToken> validated;
 
     public SessionService(AccountService accounts, SessionTokenRepository tokens, PresenceService presence,
                           DirectoryProperties properties, Clock clock, DirectoryMetrics metrics) {
         this.metrics = metrics;
+        Duration cacheTtl = properties.token().cacheTtl();
+        this.validated = cacheTtl.isZero() ? null
+                : Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
         this.accounts = accounts;
         this.tokens = tokens;
         this.presence = presence;
@@ -56,18 +63,36 @@ public class SessionService {
         return new IssuedToken(token, account.getUsername(), expiresAt);
     }
 
-    /** The user behind a bearer token, or 401. */
+    /**
+     * The user behind a bearer token, or 401. A token found valid is remembered for
+     * {@code directory.token.cache-ttl} (2 s), so busy clients do not cost a database round
+     * trip per call; a revocation through another instance therefore holds within that time,
+     * through this one at once.
+     */
     public AuthenticatedUser verify(String token) {
         if (!Tokens.wellFormed(token)) {
             throw ApiException.unauthorized("The bearer token is malformed.");
         }
-        return tokens.findValid(Tokens.hash(token), clock.instant())
+        String hash = Tokens.hash(token);
+        Instant now = clock.instant();
+        ValidToken cached = validated == null ? null : validated.getIfPresent(hash);
+        if (cached != null && cached.expiresAt().isAfter(now)) {
+            return cached.user();
+        }
+        ValidToken valid = tokens.findValid(hash, now)
                 .orElseThrow(() -> ApiException.unauthorized("The bearer token is unknown, expired or revoked."));
+        if (validated != null) {
+            validated.put(hash, valid);
+        }
+        return valid.user();
     }
 
     /** Revokes the caller's token and takes the caller offline. */
     public void logout(AuthenticatedUser user) {
         tokens.revoke(user.tokenHash());
+        if (validated != null) {
+            validated.invalidate(user.tokenHash());
+        }
         presence.goOffline(user);
     }
 }

@@ -12,11 +12,12 @@ public interface SessionTokenRepository extends JpaRepository<SessionToken, Stri
 
     /** The user behind a token that has not expired, in one indexed query. */
     @Query("""
-            select new dev.p2pchat.directory.session.AuthenticatedUser(a.id, a.username, t.tokenHash)
+            select new dev.p2pchat.directory.session.ValidToken(a.id, a.username, t.tokenHash,
+                       t.expiresAt)
               from SessionToken t, Account a
              where t.tokenHash = :hash and t.expiresAt > :now and a.id = t.accountId
             """)
-    Optional<AuthenticatedUser> findValid(@Param("hash") String tokenHash, @Param("now") Instant now);
+    Optional<ValidToken> findValid(@Param("hash") String tokenHash, @Param("now") Instant now);
 
     @Transactional
     @Modifying

@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -35,11 +36,29 @@ public record DirectoryProperties(
         }
     }
 
-    /** Lifetime of a bearer token issued at login. */
-    public record Token(@NotNull @DefaultValue("12h") Duration ttl) {
+    /**
+     * Lifetime of a bearer token issued at login, and how long an instance may keep a token it
+     * has checked without asking the database again (0 turns that off). A token revoked through
+     * another instance is refused everywhere after at most {@code cacheTtl}.
+     */
+    public record Token(@NotNull @DefaultValue("12h") Duration ttl, @NotNull @DefaultValue("2s") Duration cacheTtl) {
+
+        public Token(Duration ttl) {
+            this(ttl, Duration.ofSeconds(2));
+        }
+
+        @ConstructorBinding
+        public Token {
+        }
+
         @AssertTrue(message = "must be positive")
         public boolean isTtlPositive() {
             return ttl != null && !ttl.isNegative() && !ttl.isZero();
+        }
+
+        @AssertTrue(message = "must be between 0 and 5 seconds")
+        public boolean isCacheTtlAtMostFiveSeconds() {
+            return cacheTtl != null && !cacheTtl.isNegative() && cacheTtl.compareTo(Duration.ofSeconds(5)) <= 0;
         }
     }
 

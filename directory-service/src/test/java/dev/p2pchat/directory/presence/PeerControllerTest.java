@@ -11,14 +11,12 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.session.AuthenticatedUser;
 import dev.p2pchat.directory.session.SessionService;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.Problems;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +25,6 @@ import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
-import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.test.web.servlet.MockMvc;
 
 @WebMvcTest({PeerController.class, PresenceController.class})
@@ -86,10 +83,7 @@ class PeerControllerTest {
 
     @Test
     void anOfflinePeerHasNoAddress() throws Exception {
-        Account bob = new Account("Bob", "$2a$04$x", NOW);
-        ReflectionTestUtils.setField(bob, "fingerprint", "cd".repeat(32));
-        ReflectionTestUtils.setField(bob, "lastSeen", NOW);
-        when(presence.lookup("bob")).thenReturn(new PresenceService.Lookup(bob, Optional.empty()));
+        when(presence.lookup("bob")).thenReturn(new PeerView("Bob", "cd".repeat(32), NOW, null, null, null));
 
         mvc.perform(get("/api/v1/peers/bob").header("Authorization", "Bearer " + TOKEN))
                 .andExpect(status().isOk())

@@ -83,12 +83,15 @@ class PresenceServiceTest {
         CLOCK.advance(Duration.ofSeconds(21));
 
         assertThat(presence.online(10, null).peers()).extracting(Presence::getUsername).containsExactly("alice");
-        PresenceService.Lookup found = presence.lookup("ALICE");
-        assertThat(found.presence()).hasValueSatisfying(p -> {
-            assertThat(p.getHost()).isEqualTo("127.0.0.2");
-            assertThat(p.getPort()).isEqualTo(7002);
-        });
-        assertThat(presence.lookup("bob").presence()).isEmpty();
+        PeerView found = presence.lookup("ALICE");
+        assertThat(found.online()).isTrue();
+        assertThat(found.host()).isEqualTo("127.0.0.2");
+        assertThat(found.port()).isEqualTo(7002);
+        assertThat(found.lastSeen()).isEqualTo(CLOCK.instant().minusSeconds(21));
+        PeerView bobView = presence.lookup("bob");
+        assertThat(bobView.online()).isFalse();
+        assertThat(bobView.host()).isNull();
+        assertThat(bobView.port()).isNull();
     }
 
     @Test
@@ -99,9 +102,9 @@ class PresenceServiceTest {
 
         presence.goOffline(alice);
 
-        PresenceService.Lookup found = presence.lookup("alice");
-        assertThat(found.presence()).isEmpty();
-        assertThat(found.account().getLastSeen()).isEqualTo(CLOCK.instant());
+        PeerView found = presence.lookup("alice");
+        assertThat(found.online()).isFalse();
+        assertThat(found.lastSeen()).isEqualTo(CLOCK.instant());
     }
 
     @Test

@@ -1,0 +1,20 @@
+package dev.p2pchat.directory.presence;
+
+import java.time.Instant;
+
+/**
+ * A peer as a lookup shows it, read in one query: the account and, when it is online, its
+ * presence ({@code host} is null when offline).
+ */
+public record PeerView(String username, String fingerprint, Instant accountLastSeen, String host, Integer port,
+                       Instant presenceUpdatedAt) {
+
+    public boolean online() {
+        return host != null;
+    }
+
+    /** The last renewal while online, otherwise when the peer was last seen online. */
+    public Instant lastSeen() {
+        return online() ? presenceUpdatedAt : accountLastSeen;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.p2pchat.directory.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.p2pchat.directory.MutableClock;
+import dev.p2pchat.directory.account.AccountService;
+import dev.p2pchat.directory.presence.PresenceService;
+import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.DirectoryMetrics;
+import dev.p2pchat.directory.system.DirectoryProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Checked tokens are remembered briefly; revocation on this instance holds at once. */
+class TokenCacheTest {
+
+    private static final String TOKEN = "T".repeat(43);
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
+    private final SessionTokenRepository tokens = mock(SessionTokenRepository.class);
+
+    private SessionService service(Duration cacheTtl) {
+        DirectoryProperties properties = new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
+                new DirectoryProperties.Token(Duration.ofHours(12), cacheTtl),
+                new DirectoryProperties.Presence(Duration.ofSeconds(60)), new DirectoryProperties.Bcrypt(4, 1, 4),
+                Path.of("data"));
+        return new SessionService(mock(AccountService.class), tokens, mock(PresenceService.class), properties, clock,
+                new DirectoryMetrics(new SimpleMeterRegistry()));
+    }
+
+    private void valid(Instant expiresAt) {
+        when(tokens.findValid(anyString(), any())).thenReturn(
+                Optional.of(new ValidToken(7, "alice", Tokens.hash(TOKEN), expiresAt)));
+    }
+
+    @Test
+    void aCheckedTokenIsNotLookedUpAgainRightAway() {
+        valid(clock.instant().plusSeconds(3600));
+        SessionService sessions = service(Duration.ofSeconds(2));
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(sessions.verify(TOKEN).username()).isEqualTo("alice");
+        }
+
+        verify(tokens, times(1)).findValid(anyString(), any());
+    }
+
+    @Test
+    void logoutOnThisInstanceRevokesAtOnce() {
+        valid(clock.instant().plusSeconds(3600));
+        SessionService sessions = service(Duration.ofSeconds(2));
+        AuthenticatedUser alice = sessions.verify(TOKEN);
+
+        sessions.logout(alice);
+        when(tokens.findValid(anyString(), any())).thenReturn(Optional.empty());
+
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void aTokenThatExpiresIsRefusedEvenWhileRemembered() {
+        valid(clock.instant().plusMillis(500));
+        SessionService sessions = service(Duration.ofSeconds(2));
+        sessions.verify(TOKEN);
+        when(tokens.findValid(anyString(), any())).thenReturn(Optional.empty());
+
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(ApiException.class);
+    }
+
+    @Test
+    void withTheCacheOffEveryCallAsksTheDatabase() {
+        valid(clock.instant().plusSeconds(3600));
+        SessionService sessions = service(Duration.ZERO);
+
+        sessions.verify(TOKEN);
+        sessions.verify(TOKEN);
+
+        verify(tokens, times(2)).findValid(anyString(), any());
+    }
+}

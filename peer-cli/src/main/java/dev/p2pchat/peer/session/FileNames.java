@@ -78,7 +78,8 @@ public final class FileNames {
             used += size;
             i += Character.charCount(c);
         }
-        String keptStem = kept.toString().strip();
+        // a cut may end on a dot or a space, which Windows would drop: never end a name with one
+        String keptStem = kept.toString().strip().replaceAll("[. ]+$", "");
         return (keptStem.isEmpty() ? FALLBACK : keptStem) + suffix + extension;
     }
 

@@ -26,7 +26,7 @@ import javax.net.ssl.SSLSocket;
  */
 public final class PeerConnection implements Closeable {
 
-    static final int BUFFER_SIZE = 256 * 1024;
+    static final int BUFFER_SIZE = 64 * 1024;
 
     private final Socket tcp;
     private final SSLSocket tls;

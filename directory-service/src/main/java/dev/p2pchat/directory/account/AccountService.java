@@ -37,6 +37,7 @@ public class AccountService {
      * 409, also when two registrations race (the unique index decides).
      */
     public Account register(String username, char[] password) {
+        hashing.ensureCapacity();
         String key = Account.key(username);
         if (accounts.existsByUsernameKey(key)) {
             java.util.Arrays.fill(password, '\0');
@@ -65,6 +66,7 @@ public class AccountService {
      * The password array is zeroed.
      */
     public Account authenticate(String username, char[] password, String fingerprint) {
+        hashing.ensureCapacity();
         Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
         if (found.isEmpty()) {
             hashing.matchesNothing(password);

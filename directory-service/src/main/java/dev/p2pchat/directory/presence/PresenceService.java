@@ -30,9 +30,11 @@ public class PresenceService {
     private final AccountRepository accounts;
     private final Duration ttl;
     private final Clock clock;
+    private final PeerLookups lookups;
 
-    public PresenceService(PresenceRepository presence, AccountRepository accounts, DirectoryProperties properties,
-                           Clock clock) {
+    public PresenceService(PresenceRepository presence, AccountRepository accounts, PeerLookups lookups,
+                           DirectoryProperties properties, Clock clock) {
+        this.lookups = lookups;
         this.presence = presence;
         this.accounts = accounts;
         this.ttl = properties.presence().ttl();
@@ -81,7 +83,7 @@ public class PresenceService {
     /** A name that is not even a valid username is simply not found (and never echoed). */
     public PeerView lookup(String username) {
         Optional<PeerView> found = USERNAME.matcher(username).matches()
-                ? presence.lookup(Account.key(username), clock.instant())
+                ? lookups.find(Account.key(username), clock.instant())
                 : Optional.empty();
         return found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
                 "No such account", "No account has that username.", Map.of(), HttpHeaders.EMPTY));

@@ -88,6 +88,17 @@ public class PasswordHashing implements DisposableBean {
         });
     }
 
+    /**
+     * Refuses at once (503) when every thread is checking and the queue is full, before the
+     * caller spends a database read on a check that could not run anyway. Only a shortcut: the
+     * bound itself is the pool's.
+     */
+    public void ensureCapacity() {
+        if (pool.getActiveCount() >= pool.getMaximumPoolSize() && pool.getQueue().remainingCapacity() == 0) {
+            throw busy();
+        }
+    }
+
     /** Spends the time of a real check, for an unknown username; always false. */
     public boolean matchesNothing(char[] password) {
         matches(password, dummyHash);

@@ -23,7 +23,7 @@ import org.springframework.test.context.ActiveProfiles;
 /** Presence, expiry, paging and lookup on the real schema with a hand-moved clock. */
 @DataJpaTest
 @ActiveProfiles("test")
-@Import({PresenceService.class, PresenceServiceTest.Config.class})
+@Import({PresenceService.class, PeerLookups.class, PresenceServiceTest.Config.class})
 class PresenceServiceTest {
 
     static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));

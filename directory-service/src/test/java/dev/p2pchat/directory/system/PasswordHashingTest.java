@@ -68,6 +68,8 @@ class PasswordHashingTest {
             started.await();
             org.awaitility.Awaitility.await().until(() -> hashing.inFlight() == 2);
 
+            assertThatThrownBy(hashing::ensureCapacity).as("refused before any database work")
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getStatusCode().value()).isEqualTo(503));
             assertThatThrownBy(() -> hashing.hash("third password".toCharArray()))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.getStatusCode().value()).isEqualTo(503);

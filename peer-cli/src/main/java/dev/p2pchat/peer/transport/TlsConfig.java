@@ -1,19 +1,19 @@
 package dev.p2pchat.peer.transport;
 
 import dev.p2pchat.peer.identity.Identity;
-import java.io.IOException;
+import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.SecureRandom;
-import java.security.cert.Certificate;
-import java.util.Arrays;
+import java.security.Principal;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -51,7 +51,7 @@ public final class TlsConfig {
             SSLContext server = SSLContext.getInstance(PROTOCOL);
             server.init(keyManagers, new TrustManager[] {new PeerTrustManagers.AnySelfSigned()}, null);
             return new TlsConfig(identity, keyManagers, server);
-        } catch (GeneralSecurityException | IOException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot set up TLS 1.3 with this Java runtime: " + e.getMessage(), e);
         }
     }
@@ -97,22 +97,67 @@ public final class TlsConfig {
         return parameters;
     }
 
-    /** The identity as the only entry of an in-memory PKCS#12 key store. */
-    private static KeyManager[] keyManagers(Identity identity) throws GeneralSecurityException, IOException {
-        char[] password = new char[16];
-        SecureRandom random = new SecureRandom();
-        for (int i = 0; i < password.length; i++) {
-            password[i] = (char) ('a' + random.nextInt(26));
-        }
-        try {
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry(KEY_ALIAS, identity.privateKey(), password, new Certificate[] {identity.certificate()});
-            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(store, password);
-            return factory.getKeyManagers();
-        } finally {
-            Arrays.fill(password, '\0');
-        }
+    /**
+     * A key manager that always presents our identity. Built directly rather than through a
+     * key store: an in-memory PKCS#12 store encrypts and decrypts the key with PBKDF2 on every
+     * send, chat and listen, for nothing.
+     */
+    private static KeyManager[] keyManagers(Identity identity) {
+        X509Certificate[] chain = {identity.certificate()};
+        String keyType = identity.privateKey().getAlgorithm();
+        return new KeyManager[] {new X509ExtendedKeyManager() {
+            private String aliasFor(String... keyTypes) {
+                for (String type : keyTypes) {
+                    if (keyType.equals(type)) {
+                        return KEY_ALIAS;
+                    }
+                }
+                return null;
+            }
+
+            private String[] aliasesFor(String type) {
+                return keyType.equals(type) ? new String[] {KEY_ALIAS} : null;
+            }
+
+            @Override
+            public String[] getClientAliases(String type, Principal[] issuers) {
+                return aliasesFor(type);
+            }
+
+            @Override
+            public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+                return aliasFor(keyTypes);
+            }
+
+            @Override
+            public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+                return aliasFor(keyTypes);
+            }
+
+            @Override
+            public String[] getServerAliases(String type, Principal[] issuers) {
+                return aliasesFor(type);
+            }
+
+            @Override
+            public String chooseServerAlias(String type, Principal[] issuers, Socket socket) {
+                return aliasFor(type);
+            }
+
+            @Override
+            public String chooseEngineServerAlias(String type, Principal[] issuers, SSLEngine engine) {
+                return aliasFor(type);
+            }
+
+            @Override
+            public X509Certificate[] getCertificateChain(String alias) {
+                return KEY_ALIAS.equals(alias) ? chain.clone() : null;
+            }
+
+            @Override
+            public PrivateKey getPrivateKey(String alias) {
+                return KEY_ALIAS.equals(alias) ? identity.privateKey() : null;
+            }
+        }};
     }
 }

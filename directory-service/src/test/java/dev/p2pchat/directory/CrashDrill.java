@@ -45,10 +45,13 @@ final class CrashDrill {
         int port = freePort();
         Map<String, String> accounts = new ConcurrentHashMap<>();
         Set<String> locked = ConcurrentHashMap.newKeySet();
+        // accounts whose failed logins were cut short by the kill: the last one may have locked
+        // the account without its 423 reaching us, so either answer is right for them
+        Set<String> lockInFlight = ConcurrentHashMap.newKeySet();
         int requests;
         Process directory = start(port, "first");
         try {
-            requests = load(port, accounts, locked, loadBeforeKill, directory);
+            requests = load(port, accounts, locked, lockInFlight, loadBeforeKill, directory);
         } finally {
             directory.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
@@ -60,8 +63,14 @@ final class CrashDrill {
             for (Map.Entry<String, String> account : accounts.entrySet()) {
                 int status = api.post("/api/v1/sessions", null,
                         json(Map.of("username", account.getKey(), "password", account.getValue()))).status();
-                assertThat(status).as("account %s was acknowledged before the crash", account.getKey())
-                        .isEqualTo(locked.contains(account.getKey()) ? 423 : 201);
+                String name = account.getKey();
+                if (locked.contains(name)) {
+                    assertThat(status).as("account %s was acknowledged as locked before the crash", name).isEqualTo(423);
+                } else if (lockInFlight.contains(name)) {
+                    assertThat(status).as("account %s was acknowledged before the crash", name).isIn(201, 423);
+                } else {
+                    assertThat(status).as("account %s was acknowledged before the crash", name).isEqualTo(201);
+                }
             }
         } finally {
             again.destroy();
@@ -104,8 +113,8 @@ final class CrashDrill {
     }
 
     /** Eight clients as fast as they can; the kill comes while they are busy. */
-    private static int load(int port, Map<String, String> accounts, Set<String> locked, Duration before,
-                            Process directory) throws Exception {
+    private static int load(int port, Map<String, String> accounts, Set<String> locked, Set<String> lockInFlight,
+                            Duration before, Process directory) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(8);
@@ -123,6 +132,7 @@ final class CrashDrill {
                             accounts.put(name, password);
                         }
                         if (i % 4 == 0) {
+                            lockInFlight.add(name);
                             for (int attempt = 0; attempt < 3; attempt++) {
                                 requests.incrementAndGet();
                                 if (api.post("/api/v1/sessions", null,
@@ -130,6 +140,7 @@ final class CrashDrill {
                                     locked.add(name);
                                 }
                             }
+                            lockInFlight.remove(name); // all three answered
                         } else {
                             requests.incrementAndGet();
                             api.post("/api/v1/sessions", null, json(Map.of("username", name, "password", password)));

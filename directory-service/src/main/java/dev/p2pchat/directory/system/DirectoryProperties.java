@@ -24,7 +24,8 @@ public record DirectoryProperties(
         @Valid @DefaultValue Token token,
         @Valid @DefaultValue Presence presence,
         @Valid @DefaultValue Bcrypt bcrypt,
-        @NotNull @DefaultValue("./data") Path dataDir) {
+        @NotNull @DefaultValue("./data") Path dataDir,
+        @Valid @DefaultValue H2 h2) {
 
     /** Consecutive failed logins that lock an account, and for how long. */
     public record Lockout(
@@ -85,5 +86,14 @@ public record DirectoryProperties(
                 poolSize = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
             }
         }
+    }
+
+    /**
+     * The embedded H2 database's page cache, as a share of the JVM's maximum heap. H2's own
+     * default (16 MiB) holds the pages of a few thousand accounts; beyond that every lookup reads
+     * pages from the file and the garbage collector copies the churn, which costs throughput and
+     * shows up as long pauses. Ignored on PostgreSQL.
+     */
+    public record H2(@Min(1) @Max(80) @DefaultValue("40") int cachePercent) {
     }
 }

@@ -22,7 +22,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestLogFilter extends OncePerRequestFilter {
 
-    private static final Logger log = LoggerFactory.getLogger("p2pchat.requests");
+    static final String LOGGER = "p2pchat.requests";
+    private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {

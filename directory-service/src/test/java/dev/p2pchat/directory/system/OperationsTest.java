@@ -26,6 +26,9 @@ class OperationsTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
     private String get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
@@ -52,13 +55,30 @@ class OperationsTest {
                 .containsPattern("p2pchat_peers_online [1-9]")
                 .contains("http_server_requests_seconds_count{");
 
-        assertThat(output.getOut()).contains("POST /api/v1/sessions 201").contains("PUT /api/v1/presence 200")
-                .doesNotContain("metered secret").doesNotContain("not the secret").doesNotContain(token);
+        // the request log is written by its own thread: wait for it
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(output.getOut())
+                .contains("POST /api/v1/sessions 201").contains("PUT /api/v1/presence 200"));
+        assertThat(output.getOut()).doesNotContain("metered secret").doesNotContain("not the secret").doesNotContain(token);
     }
 
     @Test
     void onlyTheEndpointsAnOperatorNeedsAreExposed() throws Exception {
         assertThat(get("/actuator")).contains("health").contains("prometheus").doesNotContain("env")
                 .doesNotContain("beans").doesNotContain("heapdump");
+    }
+
+    @Test
+    void theH2PageCacheIsAShareOfTheHeap() {
+        long expected = H2CacheSize.kib(Runtime.getRuntime().maxMemory(), 40);
+        String actual = jdbc.sql("select setting_value from information_schema.settings where setting_name = 'CACHE_SIZE'")
+                .query(String.class).single();
+        assertThat(Long.parseLong(actual)).isEqualTo(expected).isGreaterThan(H2CacheSize.MIN_KIB);
+    }
+
+    @Test
+    void theH2PageCacheNeverFallsBelowH2sDefaultNorOverflows() {
+        assertThat(H2CacheSize.kib(64L << 20, 1)).isEqualTo(H2CacheSize.MIN_KIB);
+        assertThat(H2CacheSize.kib(1L << 30, 40)).isEqualTo((1L << 20) / 100 * 40);
+        assertThat(H2CacheSize.kib(Long.MAX_VALUE, 80)).isEqualTo(Integer.MAX_VALUE);
     }
 }

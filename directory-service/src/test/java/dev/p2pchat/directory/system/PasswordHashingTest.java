@@ -16,7 +16,7 @@ class PasswordHashingTest {
     private static PasswordHashing hashing(int cost, int threads, int queue) {
         return new PasswordHashing(new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                 new DirectoryProperties.Token(Duration.ofHours(12)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
-                new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data")));
+                new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data"), new DirectoryProperties.H2(40)));
     }
 
     @Test

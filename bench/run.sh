@@ -1,0 +1,751 @@
+#!/usr/bin/env bash
+# The p2pchat benchmark suite: every figure of docs/BENCHMARKS.md against its baseline, measured
+# in the same run, back to back, on loopback only. See bench/README.md.
+#
+#   bench/run.sh [--quick] [--profile] [--keep]
+#
+#   --quick    tiny sizes (seconds): exercises every path, for CI; the numbers mean little
+#   --profile  also record JFR profiles (directory, both CLI peers of the file transfer, the
+#              harnesses) and write hot-method summaries next to the results
+#   --keep     keep the scratch folder (/tmp/p2pchat-bench.*) for inspection
+#
+# Results: bench/results/<mode>-<timestamp>/results.md (the table, the machine, details), also
+# printed at the end; raw values in results.txt; bench/results/latest points to the last run.
+# Everything this script starts is stopped on exit, whatever happens.
+set -Eeuo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+ROOT=$(dirname "$HERE")
+MODE=full
+PROFILE=0
+KEEP=0
+for arg in "$@"; do
+    case $arg in
+        --quick) MODE=quick ;;
+        --profile) PROFILE=1 ;;
+        --keep) KEEP=1 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench/run.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
+    esac
+done
+
+# ----------------------------------------------------------------------------- sizes
+if [[ $MODE == quick ]]; then
+    FILE_MIB=64; CHAT_MESSAGES=2000; CHAT_WARMUP=1000; CONNECTS=20; CONNECT_WARMUP=5
+    ACCOUNTS=10000; ONLINE=1000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
+    WRK_SECONDS=3; WRK_WARMUP=1; WARM_CHUNK=1; WARM_MIN_CHUNKS=1; WARM_MAX_CHUNKS=1; LOGIN_SECONDS=3; BCRYPT_SECONDS=2; ROUNDS=1; TRANSFER_ROUNDS=1; STARTUP_RUNS=3
+else
+    FILE_MIB=2048; CHAT_MESSAGES=100000; CHAT_WARMUP=20000; CONNECTS=200; CONNECT_WARMUP=50
+    ACCOUNTS=1000000; ONLINE=100000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
+    WRK_SECONDS=10; WRK_WARMUP=5; WARM_CHUNK=15; WARM_MIN_CHUNKS=12; WARM_MAX_CHUNKS=20; LOGIN_SECONDS=20; BCRYPT_SECONDS=20; ROUNDS=3; TRANSFER_ROUNDS=2; STARTUP_RUNS=20
+fi
+CORES=$(nproc)
+BCRYPT_COST=${DIRECTORY_BCRYPT_COST:-12}
+BCRYPT_POOL=${DIRECTORY_BCRYPT_POOLSIZE:-$(( CORES > 1 ? CORES - 1 : 1 ))}
+BCRYPT_QUEUE=${DIRECTORY_BCRYPT_QUEUECAPACITY:-16}
+LOGIN_CONNECTIONS=$(( 2 * BCRYPT_POOL + 2 ))   # keeps the pool busy without overflowing its queue
+FLOOD_CONNECTIONS=64                           # a flood: more than pool + queue, so some get 503
+PASSWORD=bench-password-1
+# the launcher's JVM flags (bin/p2pchat), used for the CLI and for every peer-side baseline
+LAUNCHER_JAVA_OPTS=$(sed -n 's/^default_java_opts="\(.*\)"$/\1/p' "$ROOT/bin/p2pchat")
+[[ -n $LAUNCHER_JAVA_OPTS ]] || { echo "bench: cannot read default_java_opts from bin/p2pchat" >&2; exit 1; }
+PEER_JAVA_OPTS=${P2PCHAT_JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
+DIRECTORY_JAVA_OPTS=${DIRECTORY_JAVA_OPTS:-}
+
+P2P_JAR=$ROOT/peer-cli/target/p2pchat.jar
+DIR_JAR=$ROOT/directory-service/target/directory-service.jar
+P2P=$ROOT/bin/p2pchat
+
+STAMP=$(date +%Y%m%dT%H%M%S)
+RESULTS=$HERE/results/$MODE-$STAMP
+mkdir -p "$RESULTS"
+ln -sfn "$MODE-$STAMP" "$HERE/results/latest"
+WORK=$(mktemp -d /tmp/p2pchat-bench.XXXXXX)
+RUN_START=$(date +%s%N)
+
+# ----------------------------------------------------------------------------- housekeeping
+GROUPS_STARTED=()    # process-group leaders we started (setsid), stopped on exit
+MADE_RUN_SSHD=0
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_ns() { date +%s%N; }
+
+stop_group() { # PID [grace seconds]: TERM the process group, then KILL what is left
+    local pid=$1 grace=${2:-10} i
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+    for (( i = 0; i < grace * 10; i++ )); do
+        kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${GROUPS_STARTED[@]}"; do
+        stop_group "$pid" 10
+    done
+    if (( MADE_RUN_SSHD )); then rmdir /run/sshd 2>/dev/null || true; fi
+    if (( KEEP )); then log "scratch kept in $WORK"; else rm -rf "$WORK"; fi
+    if (( status != 0 )); then log "exit status $status; partial results in $RESULTS"; fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# start NAME CMD... : runs CMD in its own process group (so that it and its children can be
+# stopped together), output to $WORK/NAME.out/.err; sets STARTED_PID
+start() {
+    local name=$1; shift
+    setsid "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+    STARTED_PID=$!
+    GROUPS_STARTED+=("$STARTED_PID")
+}
+
+# forget a group that ended by itself
+forget() {
+    local pid=$1 kept=() p
+    for p in "${GROUPS_STARTED[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+    GROUPS_STARTED=("${kept[@]}")
+}
+
+free_port() {
+    local port
+    while :; do
+        port=$(( 20000 + RANDOM % 40000 ))
+        if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
+    done
+}
+
+# results: "key value" lines in results.txt, and R[key] here
+declare -A R
+res() { R[$1]=$2; printf '%s %s\n' "$1" "$2" >>"$RESULTS/results.txt"; }
+calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
+# picks "key=value" out of a WRKRESULT line
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+fmt() { awk "BEGIN { v = $1; if (v >= 100) printf \"%.0f\", v; else if (v >= 10) printf \"%.1f\", v; else printf \"%.2f\", v }"; }
+
+JFR_DIR=$RESULTS/profiles
+# The big directory records from its start (starting a recording later deoptimizes its compiled
+# code and would profile a cold JVM); jfr_start/jfr_stop mark a window that is then dumped.
+declare -A JFR_BEGIN
+jfr_start() { JFR_BEGIN[$2]=$(date +%H:%M:%S); }   # PID NAME
+jfr_stop() { # PID NAME
+    sleep 1
+    jcmd "$1" JFR.dump name=bench filename="$JFR_DIR/$2.jfr" begin="${JFR_BEGIN[$2]}" end="$(date +%H:%M:%S)" \
+        >/dev/null 2>&1 || log "JFR.dump $2 failed"
+}
+(( PROFILE )) && mkdir -p "$JFR_DIR"
+jfr_opt() { # NAME -> JVM option recording a profile, or nothing
+    if (( PROFILE )); then
+        mkdir -p "$JFR_DIR"
+        echo "-XX:FlightRecorderOptions=stackdepth=256 -XX:StartFlightRecording=filename=$JFR_DIR/$1.jfr,settings=profile,dumponexit=true"
+    fi
+}
+
+# ----------------------------------------------------------------------------- preflight
+need_packages=()
+command -v wrk >/dev/null || need_packages+=(wrk)
+command -v nginx >/dev/null || need_packages+=(nginx-light)
+[[ -x /usr/sbin/sshd ]] || need_packages+=(openssh-server)
+command -v scp >/dev/null || need_packages+=(openssh-client)
+command -v hyperfine >/dev/null || need_packages+=(hyperfine)
+[[ -x /usr/bin/time ]] || need_packages+=(time)
+command -v ss >/dev/null || need_packages+=(iproute2)
+command -v curl >/dev/null || need_packages+=(curl)
+if (( ${#need_packages[@]} )); then
+    log "installing ${need_packages[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends "${need_packages[@]}" >"$WORK/apt.log" 2>&1 \
+        || { apt-get update -q >>"$WORK/apt.log" 2>&1 \
+             && apt-get install -y -q --no-install-recommends "${need_packages[@]}" >>"$WORK/apt.log" 2>&1; } \
+        || die "apt-get install ${need_packages[*]} failed (see $WORK/apt.log)"
+fi
+command -v javac >/dev/null || die "javac (a JDK 17+) is needed"
+
+stale() { # JAR MODULE: the jar is missing or older than a source or pom of MODULE
+    [[ ! -f $1 ]] || [[ -n $(find "$ROOT/$2/src/main" "$ROOT/$2/pom.xml" "$ROOT/pom.xml" "$ROOT/src/main" \
+        -newer "$1" -type f -print -quit 2>/dev/null) ]]
+}
+if stale "$P2P_JAR" peer-cli || stale "$DIR_JAR" directory-service; then
+    log "building the jars (./mvnw -q -B -DskipTests package)"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >"$WORK/build.log" 2>&1 \
+        || (sleep 5; cd "$ROOT" && ./mvnw -q -B -DskipTests package) >>"$WORK/build.log" 2>&1 \
+        || die "build failed (see $WORK/build.log)"
+fi
+
+# run what was built at this moment, even if someone rebuilds the tree meanwhile
+SNAP=$WORK/snapshot
+mkdir -p "$SNAP/bin" "$SNAP/peer-cli/target" "$SNAP/directory-service/target"
+cp "$P2P" "$SNAP/bin/p2pchat"
+cp "$P2P_JAR" "$SNAP/peer-cli/target/p2pchat.jar"
+cp "$DIR_JAR" "$SNAP/directory-service/target/directory-service.jar"
+P2P=$SNAP/bin/p2pchat
+P2P_JAR=$SNAP/peer-cli/target/p2pchat.jar
+DIR_JAR=$SNAP/directory-service/target/directory-service.jar
+CODE_VERSION=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
+JAR_DATES="$(date -u -r "$ROOT/peer-cli/target/p2pchat.jar" +'%Y-%m-%d %H:%M UTC') / $(date -u -r "$ROOT/directory-service/target/directory-service.jar" +'%Y-%m-%d %H:%M UTC')"
+
+# ----------------------------------------------------------------------------- the machine
+JAVA_VERSION=$(java -version 2>&1 | sed -n '1p;2p' | tr '\n' ' ' | sed 's/ *$//')
+CPU_MODEL=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+[[ -n $CPU_MODEL ]] || CPU_MODEL=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)
+CPU_MODEL+=" (family $(sed -n 's/^cpu family[^:]*: //p' /proc/cpuinfo | head -1), model $(sed -n 's/^model[^:]*: //p' /proc/cpuinfo | head -1))"
+CPU_FLAGS=$(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -x -E 'aes|vaes|vpclmulqdq|avx2|avx512f|sha_ni|hypervisor' | tr '\n' ' ' || true)
+RAM_GIB=$(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo)
+LOAD_START=$(loadavg)
+MACHINE="| CPU | $CPU_MODEL |
+| CPU flags that matter here | $CPU_FLAGS |
+| cores | $CORES |
+| RAM | $RAM_GIB GiB |
+| kernel | $(uname -srm) |
+| Java | $JAVA_VERSION |
+| load average at start (1, 5, 15 min) | $LOAD_START |"
+log "mode $MODE, $CORES cores, load $LOAD_START, scratch $WORK"
+
+# ----------------------------------------------------------------------------- harness
+log "compiling the harnesses"
+mkdir -p "$WORK/lib" "$WORK/classes"
+(cd "$WORK/lib" && unzip -q -o "$DIR_JAR" 'BOOT-INF/lib/*' 'BOOT-INF/classes/db/*')
+DIR_LIB=$WORK/lib/BOOT-INF/lib
+MIGRATIONS=$WORK/lib/BOOT-INF/classes/db/migration
+CRYPTO_JAR=$(ls "$DIR_LIB"/spring-security-crypto-*.jar | head -1)
+javac --release 17 -nowarn -d "$WORK/classes" -cp "$P2P_JAR:$DIR_LIB/*" "$HERE"/java/*.java
+HARNESS_CP=$WORK/classes:$P2P_JAR
+
+# ----------------------------------------------------------------------------- data
+log "writing a $FILE_MIB MiB random file"
+SRC=$WORK/data/random-$FILE_MIB.bin
+mkdir -p "$WORK/data"
+head -c "$(( FILE_MIB * 1048576 ))" /dev/urandom >"$SRC"
+FILE_BYTES=$(stat -c %s "$SRC")
+SRC_SHA=$(sha256sum "$SRC" | cut -d' ' -f1)
+
+log "seeding directory databases: $ACCOUNTS accounts ($ONLINE online) and $SMALL_ACCOUNTS ($SMALL_ONLINE online), one BCrypt hash of cost $BCRYPT_COST"
+SEED_HASH=$(java -cp "$WORK/classes:$CRYPTO_JAR" BcryptRate hash --cost "$BCRYPT_COST" --password "$PASSWORD")
+seed() { # DIR ACCOUNTS ONLINE
+    mkdir -p "$1"
+    java -cp "$WORK/classes:$DIR_LIB/*" Seed --db "$1" --migrations "$MIGRATIONS" --accounts "$2" --online "$3" \
+        --hash "$SEED_HASH" >"$1.seed.out" 2>"$1.seed.err" || die "seeding $1 failed (see $1.seed.err)"
+    grep '^RESULT' "$1.seed.out" >&2 || true
+}
+t0=$(now_ns)
+if [[ $MODE == quick ]]; then
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" & seed_pid=$!
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+    wait "$seed_pid"
+else
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE"
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+fi
+res seed.seconds "$(calc "($(now_ns) - $t0) / 1e9")"
+
+# ----------------------------------------------------------------------------- directories
+# start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
+start_directory() {
+    local name=$1 data=$2 port=$3; shift 3
+    # shellcheck disable=SC2086
+    start "$name" env DIRECTORY_DATA_DIR="$data" SERVER_PORT="$port" \
+        java $DIRECTORY_JAVA_OPTS "$@" -jar "$DIR_JAR"
+    DIR_PID=$STARTED_PID
+}
+await_healthy() { # NAME PORT START_NS PID
+    local i
+    for (( i = 0; i < 6000; i++ )); do
+        if curl -fs -o /dev/null "http://127.0.0.1:$2/actuator/health"; then
+            res "$1.start_to_healthy_s" "$(calc "($(now_ns) - $3) / 1e9")"
+            return 0
+        fi
+        kill -0 "$4" 2>/dev/null || die "$1 exited during start-up (see $WORK/$1.out)"
+        sleep 0.05
+    done
+    die "$1 not healthy after 300 s (see $WORK/$1.out)"
+}
+BIG_PORT=$(free_port)
+SMALL_PORT=$(free_port)
+log "starting the directories (ports $BIG_PORT with $ACCOUNTS accounts, $SMALL_PORT with $SMALL_ACCOUNTS)"
+t_big=$(now_ns)
+if (( PROFILE )); then
+    start_directory dir-big "$WORK/db-big" "$BIG_PORT" -XX:FlightRecorderOptions=stackdepth=256 \
+        -XX:StartFlightRecording=name=bench,settings=profile,maxage=30m
+else
+    start_directory dir-big "$WORK/db-big" "$BIG_PORT"
+fi
+BIG_PID=$DIR_PID
+if [[ $MODE == full ]]; then await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"; fi
+t_small=$(now_ns)
+start_directory dir-small "$WORK/db-small" "$SMALL_PORT"
+SMALL_PID=$DIR_PID
+[[ $MODE == full ]] || await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"
+await_healthy dir-small "$SMALL_PORT" "$t_small" "$SMALL_PID"
+BIG_URL=http://127.0.0.1:$BIG_PORT
+SMALL_URL=http://127.0.0.1:$SMALL_PORT
+
+# ============================================================================= startup
+log "startup: p2pchat --version vs java -version ($STARTUP_RUNS runs each)"
+(( STARTUP_RUNS >= 3 )) || STARTUP_RUNS=3
+hyperfine -N --style none --warmup 2 --runs "$STARTUP_RUNS" --export-csv "$WORK/startup.csv" \
+    "$P2P --version" "java -version" >"$WORK/startup.out" 2>&1 || die "hyperfine failed (see $WORK/startup.out)"
+# command,mean,stddev,median,user,system,min,max
+res startup.cli_median_ms "$(awk -F, 'NR == 2 { printf "%.1f", $4 * 1000 }' "$WORK/startup.csv")"
+res startup.java_median_ms "$(awk -F, 'NR == 3 { printf "%.1f", $4 * 1000 }' "$WORK/startup.csv")"
+if (( PROFILE )); then   # five runs, sampled every millisecond
+    for i in 1 2 3 4 5; do
+        # shellcheck disable=SC2086
+        java $PEER_JAVA_OPTS -XX:FlightRecorderOptions=stackdepth=256 \
+            "-XX:StartFlightRecording=filename=$JFR_DIR/cli-version-$i.jfr,settings=$HERE/jfr-startup.jfc" \
+            -jar "$P2P_JAR" --version >/dev/null 2>&1 || true
+    done
+fi
+
+# ============================================================================= peers
+export P2PCHAT_SERVER=$SMALL_URL
+ALICE=benchalice; BOB=benchbob
+cli_login() { # USER HOME: registered through the API (quicker), logged in with the CLI (identity, session)
+    curl -fsS -o /dev/null -X POST "$P2PCHAT_SERVER/api/v1/accounts" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$1\",\"password\":\"$PASSWORD\"}" || die "registering $1 failed"
+    printf '%s\n' "$PASSWORD" | "$P2P" --home "$2" login -u "$1" --password-stdin >/dev/null 2>>"$WORK/cli-login.err" \
+        || die "login $1 failed (see $WORK/cli-login.err)"
+}
+log "peers: registering $ALICE and $BOB, logging them in with the CLI"
+cli_login "$ALICE" "$WORK/home-alice"
+cli_login "$BOB" "$WORK/home-bob"
+
+rss_mb() { calc "$1 * 1024 / 1e6"; }   # KiB (from time -f %M) -> MB
+tfield() { tail -1 "$1" 2>/dev/null | cut -d' ' -f"$2"; }   # field of /usr/bin/time's line: 1 RSS, 2 wall, 3 user, 4 sys
+cpu_of() { calc "$(tfield "$1" 3) + $(tfield "$1" 4)"; }     # user + system seconds from a time file
+GIB=$(calc "$FILE_BYTES / 1073741824")
+
+# p2pchat_transfer LABEL JAVA_OPTS_SENDER JAVA_OPTS_RECEIVER: `listen --once` on bob, `send` on
+# alice; wall time of `send` (JVM start to exit after the receiver's FILE_RESULT), peak RSS of
+# both, the received file's SHA-256 checked against the source
+p2pchat_transfer() {
+    local label=$1 send_opts=$2 listen_opts=$3 i rc
+    rm -rf "$WORK/home-bob/downloads"
+    start "$label-listen" env P2PCHAT_JAVA_OPTS="$listen_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-listen.time" \
+        "$P2P" --home "$WORK/home-bob" listen --once
+    local listen_pid=$STARTED_PID
+    for (( i = 0; i < 1200; i++ )); do
+        grep -q "Online as" "$WORK/$label-listen.err" 2>/dev/null && break
+        kill -0 "$listen_pid" 2>/dev/null || die "listen exited (see $WORK/$label-listen.err)"
+        sleep 0.05
+    done
+    grep -q "Online as" "$WORK/$label-listen.err" || die "listen did not come online (see $WORK/$label-listen.err)"
+    local t0; t0=$(now_ns)
+    rc=0
+    P2PCHAT_JAVA_OPTS="$send_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-send.time" \
+        "$P2P" --home "$WORK/home-alice" send "$BOB" "$SRC" </dev/null >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
+    local t1; t1=$(now_ns)
+    for (( i = 0; i < 600; i++ )); do kill -0 "$listen_pid" 2>/dev/null || break; sleep 0.05; done
+    if kill -0 "$listen_pid" 2>/dev/null; then log "$label: listen still running after the transfer; stopping it"; stop_group "$listen_pid" 5; fi
+    wait "$listen_pid" 2>/dev/null || true
+    forget "$listen_pid"
+    local got ok=no
+    got="$WORK/home-bob/downloads/$(basename "$SRC")"
+    if (( rc == 0 )) && [[ -f $got ]] && [[ $(sha256sum "$got" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
+    res "$label.exit" "$rc"
+    res "$label.verified" "$ok"
+    res "$label.seconds" "$(calc "($t1 - $t0) / 1e9")"
+    res "$label.mb_per_s" "$(calc "$FILE_BYTES / (($t1 - $t0) / 1e9) / 1e6")"
+    res "$label.sender_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-send.time" 1)")"
+    res "$label.receiver_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-listen.time" 1)")"
+    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-listen.time")) / $GIB")"
+    local line; line=$(grep -o "Sent .* in .*verified" "$WORK/$label-send.err" | tail -1 || true)
+    res "$label.cli_says" "\"${line:-?}\""
+    rm -f "$got"
+    [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-send.err, $WORK/$label-listen.err)"
+}
+
+# pipe_transfer LABEL [--fsync false]: the plain Java TLS 1.3 pipe, same JVM flags, disk to disk
+pipe_transfer() {
+    local label=$1 i; shift
+    rm -f "$WORK/pipe.port" "$WORK/pipe-received.bin"
+    # shellcheck disable=SC2086
+    start "$label-recv" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-recv.time" \
+        java $PEER_JAVA_OPTS -cp "$HARNESS_CP" TlsPipe receive --home "$WORK/pipe-id-recv" \
+        --out "$WORK/pipe-received.bin" --port-file "$WORK/pipe.port" "$@"
+    local recv_pid=$STARTED_PID
+    for (( i = 0; i < 1200; i++ )); do [[ -f $WORK/pipe.port ]] && break; sleep 0.05; done
+    [[ -f $WORK/pipe.port ]] || die "TlsPipe receiver did not start (see $WORK/$label-recv.err)"
+    local t0 t1 rc=0
+    t0=$(now_ns)
+    # shellcheck disable=SC2086
+    /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-send.time" java $PEER_JAVA_OPTS -cp "$HARNESS_CP" TlsPipe send \
+        --home "$WORK/pipe-id-send" --port "$(cat "$WORK/pipe.port")" --file "$SRC" \
+        >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
+    t1=$(now_ns)
+    wait "$recv_pid" 2>/dev/null || true
+    forget "$recv_pid"
+    local ok=no
+    if (( rc == 0 )) && [[ $(sha256sum "$WORK/pipe-received.bin" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
+    res "$label.verified" "$ok"
+    res "$label.seconds" "$(calc "($t1 - $t0) / 1e9")"
+    res "$label.mb_per_s" "$(calc "$FILE_BYTES / (($t1 - $t0) / 1e9) / 1e6")"
+    res "$label.sender_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-send.time" 1)")"
+    res "$label.receiver_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-recv.time" 1)")"
+    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-recv.time")) / $GIB")"
+    rm -f "$WORK/pipe-received.bin"
+}
+
+# a private sshd on a free loopback port, key-only root login, for scp
+SSH_DIR=$WORK/ssh
+start_sshd() {
+    mkdir -p "$SSH_DIR"
+    if [[ ! -d /run/sshd ]]; then mkdir -p /run/sshd && chmod 0755 /run/sshd && MADE_RUN_SSHD=1; fi
+    ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/host_key"
+    ssh-keygen -q -t ed25519 -N '' -f "$SSH_DIR/user_key"
+    cp "$SSH_DIR/user_key.pub" "$SSH_DIR/authorized_keys"
+    SSH_PORT=$(free_port)
+    cat >"$SSH_DIR/sshd_config" <<EOF
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $SSH_DIR/host_key
+PidFile $SSH_DIR/sshd.pid
+AuthorizedKeysFile $SSH_DIR/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+Subsystem sftp internal-sftp
+LogLevel ERROR
+EOF
+    start sshd /usr/sbin/sshd -D -e -f "$SSH_DIR/sshd_config"
+    SSHD_PID=$STARTED_PID
+    local i
+    for (( i = 0; i < 200; i++ )); do
+        ss -Htln "sport = :$SSH_PORT" | grep -q . && return 0
+        sleep 0.05
+    done
+    die "sshd did not start (see $WORK/sshd.err)"
+}
+SSH_OPTS=(-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR)
+# CPU ticks of a process, its children still running, and its reaped children (utime stime cutime cstime)
+cpu_ticks() {
+    local pid total=0
+    for pid in "$1" $(pgrep -P "$1" 2>/dev/null); do
+        total=$(( total + $(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+CLK_TCK=$(getconf CLK_TCK)
+scp_transfer() { # LABEL [scp options...]
+    local label=$1; shift
+    local t0 t1 rc=0 c0 c1
+    c0=$(cpu_ticks "$SSHD_PID")
+    t0=$(now_ns)
+    /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label.time" \
+        scp -q -P "$SSH_PORT" -i "$SSH_DIR/user_key" "${SSH_OPTS[@]}" "$@" "$SRC" "root@127.0.0.1:$WORK/scp-received.bin" \
+        >"$WORK/$label.out" 2>"$WORK/$label.err" || rc=$?
+    t1=$(now_ns)
+    sleep 0.2   # let sshd reap its session process, whose CPU time then counts as its children's
+    c1=$(cpu_ticks "$SSHD_PID")
+    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label.time") + ($c1 - $c0) / $CLK_TCK) / $GIB")"
+    local ok=no
+    if (( rc == 0 )) && [[ $(sha256sum "$WORK/scp-received.bin" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
+    res "$label.verified" "$ok"
+    res "$label.seconds" "$(calc "($t1 - $t0) / 1e9")"
+    res "$label.mb_per_s" "$(calc "$FILE_BYTES / (($t1 - $t0) / 1e9) / 1e6")"
+    rm -f "$WORK/scp-received.bin"
+}
+
+log "file transfer: $FILE_MIB MiB, p2pchat vs TLS pipe (x$TRANSFER_ROUNDS, alternating), then scp"
+res transfer.load_at_start "\"$(loadavg)\""
+start_sshd
+SSH_CIPHER=$(ssh -v -p "$SSH_PORT" -i "$SSH_DIR/user_key" "${SSH_OPTS[@]}" root@127.0.0.1 true 2>&1 \
+    | sed -n 's/.*kex: server->client cipher: \([^ ]*\).*/\1/p' | head -1)
+res scp.cipher "${SSH_CIPHER:-unknown}"
+for (( round = 1; round <= TRANSFER_ROUNDS; round++ )); do
+    if (( round == 1 )); then
+        p2pchat_transfer "p2p$round" "$PEER_JAVA_OPTS $(jfr_opt cli-send)" "$PEER_JAVA_OPTS $(jfr_opt cli-listen)"
+    else
+        p2pchat_transfer "p2p$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS"
+    fi
+    pipe_transfer "pipe$round"
+done
+scp_transfer scp
+scp_transfer scp-aes128gcm -c aes128-gcm@openssh.com
+pipe_transfer pipe-nofsync --fsync false   # information: what the final fsync costs
+log "file transfer with -Xmx64m on both peers"
+p2pchat_transfer xmx64 "$PEER_JAVA_OPTS -Xmx64m" "$PEER_JAVA_OPTS -Xmx64m"
+
+best() { # PREFIX SUFFIX: the highest value of R[PREFIX<round>SUFFIX]
+    local r v best=
+    for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do
+        v=${R[$1$r$2]}
+        if [[ -z $best ]] || awk "BEGIN { exit !($v > $best) }"; then best=$v; fi
+    done
+    echo "$best"
+}
+maxof() { # PREFIX SUFFIX: the highest value (peak memory over the rounds)
+    best "$@"
+}
+lowest() { # PREFIX SUFFIX: the lowest value over the rounds
+    local r
+    for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do echo "${R[$1$r$2]}"; done | sort -g | head -1
+}
+res transfer.p2pchat_mb_per_s "$(best p2p .mb_per_s)"
+res transfer.pipe_mb_per_s "$(best pipe .mb_per_s)"
+res transfer.p2pchat_cpu_s_per_gib "$(lowest p2p .cpu_s_per_gib)"
+res transfer.pipe_cpu_s_per_gib "$(lowest pipe .cpu_s_per_gib)"
+res transfer.sender_rss_mb "$(maxof p2p .sender_rss_mb)"
+res transfer.receiver_rss_mb "$(maxof p2p .receiver_rss_mb)"
+all_verified=yes
+for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do [[ ${R[p2p$r.verified]} == yes ]] || all_verified=no; done
+res transfer.all_verified "$all_verified"
+
+log "chat latency: $CHAT_MESSAGES round trips each, p2pchat session vs raw JSSE, alternating blocks"
+# shellcheck disable=SC2046,SC2086
+java $PEER_JAVA_OPTS $(jfr_opt chat-latency) -cp "$HARNESS_CP" ChatLatency --home "$WORK/chat-ids" \
+    --messages "$CHAT_MESSAGES" --warmup "$CHAT_WARMUP" >"$WORK/chat.out" 2>"$WORK/chat.err" \
+    || die "ChatLatency failed (see $WORK/chat.err)"
+while read -r _ key value; do res "$key" "$value"; done < <(grep '^RESULT' "$WORK/chat.out")
+
+
+# ============================================================================= directory
+login_token() { # URL USER
+    curl -fsS -X POST "$1/api/v1/sessions" -H 'Content-Type: application/json' \
+        -d "{\"username\":\"$2\",\"password\":\"$PASSWORD\"}" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+BIG_TOKEN=$(login_token "$BIG_URL" user1)
+SMALL_TOKEN=$(login_token "$SMALL_URL" user1)
+[[ -n $BIG_TOKEN && -n $SMALL_TOKEN ]] || die "could not log in to the directories"
+
+# nginx serving a static JSON of the same size as a real answer (an online peer's)
+NGINX_DIR=$WORK/nginx
+mkdir -p "$NGINX_DIR/www" "$NGINX_DIR/tmp"
+curl -fsS "$BIG_URL/api/v1/peers/user2" -H "Authorization: Bearer $BIG_TOKEN" >"$NGINX_DIR/www/peer.json"
+res lookup.body_bytes "$(stat -c %s "$NGINX_DIR/www/peer.json")"
+NGINX_PORT=$(free_port)
+sed -e "s|@WORK@|$NGINX_DIR|g" -e "s|@PORT@|$NGINX_PORT|g" "$HERE/nginx.conf.in" >"$NGINX_DIR/nginx.conf"
+start nginx nginx -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -g 'daemon off;'
+NGINX_PID=$STARTED_PID
+for (( i = 0; i < 200; i++ )); do curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" && break; sleep 0.05; done
+curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" || die "nginx did not start (see $WORK/nginx.err)"
+
+# wrk_lookups LABEL URL TOKEN USERS SECONDS [SERVER_PID] -> WRKRESULT line (plus the server's
+# CPU milliseconds per request when SERVER_PID is given), also in $WORK/LABEL.wrk
+wrk_lookups() {
+    local c0=0 c1=0
+    [[ -z ${6:-} ]] || c0=$(cpu_ticks "$6")
+    wrk -t2 -c64 -d"$5"s --timeout 10s -s "$HERE/lua/lookup.lua" "$2" -- "$3" "$4" >"$WORK/$1.wrk" 2>&1 \
+        || die "wrk failed (see $WORK/$1.wrk)"
+    [[ -z ${6:-} ]] || c1=$(cpu_ticks "$6")
+    local line requests
+    line=$(grep '^WRKRESULT' "$WORK/$1.wrk")
+    requests=$(field " $line" requests)
+    if [[ -n ${6:-} ]] && (( requests > 0 )); then
+        line+=" cpu_ms_per_req=$(calc "($c1 - $c0) * 1000 / $CLK_TCK / $requests")"
+    fi
+    echo "$line"
+}
+record_wrk() { # LABEL LINE
+    local key
+    for key in rps p50_ms p99_ms requests err_connect err_read err_write err_timeout err_status ok_per_s ok cpu_ms_per_req; do
+        local v; v=$(field " $2" "$key")
+        [[ -z $v ]] || res "$1.$key" "$v"
+    done
+    res "$1.failed" "$(( $(field " $2" err_connect) + $(field " $2" err_read) + $(field " $2" err_write) \
+        + $(field " $2" err_timeout) + $(field " $2" err_status) ))"
+}
+
+# The directory's JIT needs tens of thousands of requests (minutes on a busy 2-core machine)
+# before its cost per request settles. Both directories are warmed at the same time, in chunks,
+# until the server CPU per request of each has improved by less than 10 % twice in a row (at
+# least WARM_MIN_CHUNKS chunks — C2 reaches intermediate plateaus, so the minimum is long —, at
+# most WARM_MAX_CHUNKS).
+warm_directories() {
+    local i cb cs pb='' ps='' flat_b=0 flat_s=0 pid_b pid_s
+    for (( i = 1; i <= WARM_MAX_CHUNKS; i++ )); do
+        wrk_lookups "warm-big-$i" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WARM_CHUNK" "$BIG_PID" >"$WORK/warm-big-$i.line" &
+        pid_b=$!
+        wrk_lookups "warm-small-$i" "$SMALL_URL" "$SMALL_TOKEN" "$SMALL_ACCOUNTS" "$WARM_CHUNK" "$SMALL_PID" \
+            >"$WORK/warm-small-$i.line" &
+        pid_s=$!
+        wait "$pid_b"
+        wait "$pid_s"
+        cb=$(field " $(cat "$WORK/warm-big-$i.line")" cpu_ms_per_req)
+        cs=$(field " $(cat "$WORK/warm-small-$i.line")" cpu_ms_per_req)
+        R[warm-big.trend]+="$(fmt "$cb") "
+        R[warm-small.trend]+="$(fmt "$cs") "
+        if [[ -n $pb ]] && awk "BEGIN { exit !($cb > 0.9 * $pb) }"; then flat_b=$(( flat_b + 1 )); else flat_b=0; fi
+        if [[ -n $ps ]] && awk "BEGIN { exit !($cs > 0.9 * $ps) }"; then flat_s=$(( flat_s + 1 )); else flat_s=0; fi
+        pb=$cb; ps=$cs
+        if (( i >= WARM_MIN_CHUNKS && flat_b >= 2 && flat_s >= 2 )); then break; fi
+    done
+    res warm.seconds "$(( (i > WARM_MAX_CHUNKS ? WARM_MAX_CHUNKS : i) * WARM_CHUNK ))"
+    res warm-big.trend "\"${R[warm-big.trend]}\""
+    res warm-small.trend "\"${R[warm-small.trend]}\""
+}
+log "directory lookups: warm-up (both directories until their CPU per request settles; nginx ${WRK_WARMUP}s)"
+warm_directories
+wrk_lookups warm-nginx "http://127.0.0.1:$NGINX_PORT" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_WARMUP" >/dev/null
+res lookup.load_at_start "\"$(loadavg)\""
+for (( round = 1; round <= ROUNDS; round++ )); do
+    log "directory lookups round $round/$ROUNDS: nginx, $ACCOUNTS accounts, $SMALL_ACCOUNTS accounts (wrk -t2 -c64 -d${WRK_SECONDS}s)"
+    record_wrk "nginx$round" "$(wrk_lookups "nginx$round" "http://127.0.0.1:$NGINX_PORT" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$NGINX_PID")"
+    (( PROFILE && round == ROUNDS )) && jfr_start "$BIG_PID" directory-lookups
+    record_wrk "big$round" "$(wrk_lookups "big$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID")"
+    (( PROFILE && round == ROUNDS )) && jfr_stop "$BIG_PID" directory-lookups
+    record_wrk "small$round" "$(wrk_lookups "small$round" "$SMALL_URL" "$SMALL_TOKEN" "$SMALL_ACCOUNTS" "$WRK_SECONDS" "$SMALL_PID")"
+done
+median() { # PREFIX SUFFIX -> median over the rounds
+    local r
+    for (( r = 1; r <= ROUNDS; r++ )); do echo "${R[$1$r$2]}"; done | sort -g \
+        | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+res lookup.nginx_rps "$(median nginx .rps)"
+res lookup.big_rps "$(median big .rps)"
+res lookup.small_rps "$(median small .rps)"
+res lookup.nginx_p99_ms "$(median nginx .p99_ms)"
+res lookup.big_p99_ms "$(median big .p99_ms)"
+res lookup.small_p99_ms "$(median small .p99_ms)"
+res lookup.nginx_cpu_ms "$(median nginx .cpu_ms_per_req)"
+res lookup.big_cpu_ms "$(median big .cpu_ms_per_req)"
+res lookup.small_cpu_ms "$(median small .cpu_ms_per_req)"
+failed=0
+for (( r = 1; r <= ROUNDS; r++ )); do failed=$(( failed + ${R[big$r.failed]} + ${R[small$r.failed]} )); done
+res lookup.failed "$failed"
+
+log "connection setup (against the warmed-up directory): $CONNECTS connections each, lookup+TCP+TLS+HELLO vs bare TLS 1.3 handshake"
+# shellcheck disable=SC2046,SC2086
+java $PEER_JAVA_OPTS $(jfr_opt connect-setup) -cp "$HARNESS_CP" ConnectSetup --server "$SMALL_URL" \
+    --home "$WORK/connect-ids" --count "$CONNECTS" --warmup "$CONNECT_WARMUP" >"$WORK/connect.out" 2>"$WORK/connect.err" \
+    || die "ConnectSetup failed (see $WORK/connect.err)"
+while read -r _ key value; do res "$key" "$value"; done < <(grep '^RESULT' "$WORK/connect.out")
+
+log "logins: BCrypt baseline on $BCRYPT_POOL thread(s) (the pool), the login benchmark (wrk -c$LOGIN_CONNECTIONS), BCrypt on $CORES threads"
+bcrypt_rate() { # THREADS -> per second
+    java -cp "$WORK/classes:$CRYPTO_JAR" BcryptRate rate --cost "$BCRYPT_COST" --threads "$1" --seconds "$BCRYPT_SECONDS" \
+        --password "$PASSWORD" | sed -n 's/^RESULT bcrypt.per_s //p'
+}
+# warm the login path (JIT) first
+wrk -t1 -c"$LOGIN_CONNECTIONS" -d"$WRK_WARMUP"s --timeout 60s -s "$HERE/lua/login.lua" "$BIG_URL" -- "$PASSWORD" "$ACCOUNTS" \
+    >"$WORK/warm-login.wrk" 2>&1 || true
+# alternating halves (BCrypt alone, logins, BCrypt alone, logins) so that drifting load hits both
+HALF=$(( LOGIN_SECONDS / 2 > 1 ? LOGIN_SECONDS / 2 : 1 ))
+for half in 1 2; do
+    res "bcrypt_pool$half.per_s" "$(BCRYPT_SECONDS=$HALF bcrypt_rate "$BCRYPT_POOL")"
+    (( PROFILE && half == 2 )) && jfr_start "$BIG_PID" directory-logins
+    wrk -t1 -c"$LOGIN_CONNECTIONS" -d"$HALF"s --timeout 60s -s "$HERE/lua/login.lua" "$BIG_URL" -- "$PASSWORD" "$ACCOUNTS" \
+        >"$WORK/login$half.wrk" 2>&1 || die "wrk (logins) failed (see $WORK/login$half.wrk)"
+    (( PROFILE && half == 2 )) && jfr_stop "$BIG_PID" directory-logins
+    record_wrk "login$half" "$(grep '^WRKRESULT' "$WORK/login$half.wrk")"
+done
+res bcrypt.pool_per_s "$(calc "(${R[bcrypt_pool1.per_s]} + ${R[bcrypt_pool2.per_s]}) / 2")"
+res login.ok "$(( ${R[login1.ok]} + ${R[login2.ok]} ))"
+res login.ok_per_s "$(calc "(${R[login1.ok_per_s]} + ${R[login2.ok_per_s]}) / 2")"
+res login.p50_ms "${R[login2.p50_ms]}"
+res login.err_status "$(( ${R[login1.err_status]} + ${R[login2.err_status]} ))"
+res bcrypt.all_cores_per_s "$(bcrypt_rate "$CORES")"
+
+log "lookups alone, then under a login flood (wrk -c$FLOOD_CONNECTIONS on POST /api/v1/sessions)"
+record_wrk alone "$(wrk_lookups alone "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID")"
+start flood wrk -t1 -c"$FLOOD_CONNECTIONS" -d"$(( WRK_SECONDS + 3 ))"s --timeout 60s -s "$HERE/lua/login.lua" "$BIG_URL" \
+    -- "$PASSWORD" "$ACCOUNTS"
+FLOOD_PID=$STARTED_PID
+sleep 1
+(( PROFILE )) && jfr_start "$BIG_PID" directory-flood
+record_wrk flooded "$(wrk_lookups flooded "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID")"
+(( PROFILE )) && jfr_stop "$BIG_PID" directory-flood
+wait "$FLOOD_PID" 2>/dev/null || true
+forget "$FLOOD_PID"
+record_wrk flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=0 ok=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
+
+# ============================================================================= done measuring
+stop_group "$BIG_PID" 30; forget "$BIG_PID"
+stop_group "$SMALL_PID" 30; forget "$SMALL_PID"
+LOAD_END=$(loadavg)
+RUN_SECONDS=$(calc "($(now_ns) - $RUN_START) / 1e9")
+res run.seconds "$RUN_SECONDS"
+
+if (( PROFILE )); then
+    log "summarizing profiles in $JFR_DIR"
+    for f in "$JFR_DIR"/*.jfr; do
+        [[ $f == */cli-version-* ]] && continue
+        [[ -f $f ]] && "$HERE/jfr-top.sh" "$f" 40 >"${f%.jfr}.top.txt" 2>&1 || true
+    done
+    if ls "$JFR_DIR"/cli-version-*.jfr >/dev/null 2>&1; then   # the five short runs together
+        "$HERE/jfr-top.sh" -n 40 "$JFR_DIR"/cli-version-*.jfr >"$JFR_DIR/cli-version.top.txt" 2>&1 || true
+    fi
+fi
+
+# ----------------------------------------------------------------------------- the table
+set +u   # a figure that could not be measured shows up empty rather than stopping the report
+COMMAND="bench/run.sh"
+[[ $MODE == quick ]] && COMMAND+=" --quick"
+(( PROFILE )) && COMMAND+=" --profile"
+ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
+met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+
+tr_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[transfer.pipe_mb_per_s]}")
+scp_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[scp.mb_per_s]}")
+chat_ratio=$(ratio "${R[chat.p2pchat_inline.p50_us]}" "${R[chat.jsse.p50_us]}")
+conn_ratio=$(ratio "${R[connect.p2pchat.p50_us]}" "${R[connect.tls.p50_us]}")
+look_ratio=$(ratio "${R[lookup.big_rps]}" "${R[lookup.nginx_rps]}")
+scale_ratio=$(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.small_p99_ms]}")
+login_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.pool_per_s]}")
+login_all_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.all_cores_per_s]}")
+flood_ratio=$(ratio "${R[flooded.rps]}" "${R[alone.rps]}")
+start_ratio=$(ratio "${R[startup.cli_median_ms]}" "${R[startup.java_median_ms]}")
+xmx_done=$([[ ${R[xmx64.verified]} == yes ]] && echo "completed, verified" || echo "FAILED (exit ${R[xmx64.exit]})")
+
+TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
+|---|---|---|---|---|---|
+| file transfer, $FILE_MIB MiB, \`send\` → \`listen\` (MB/s, end to end, verified: ${R[transfer.all_verified]}) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (a) Java TLS 1.3 pipe $(fmt "${R[transfer.pipe_mb_per_s]}") | $tr_ratio | ≥ 0.6 × (a) | $(met "$tr_ratio >= 0.6") |
+| file transfer vs scp (MB/s) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (b) scp, ${R[scp.cipher]} $(fmt "${R[scp.mb_per_s]}") | $scp_ratio | ≥ 2.5 × (b) | $(met "$scp_ratio >= 2.5") |
+| file transfer CPU cost, both ends (CPU-s per GiB, information: robust to other load) | $(fmt "${R[transfer.p2pchat_cpu_s_per_gib]}") | (a) pipe $(fmt "${R[transfer.pipe_cpu_s_per_gib]}"); (b) scp $(fmt "${R[scp.cpu_s_per_gib]}") | $(ratio "${R[transfer.p2pchat_cpu_s_per_gib]}" "${R[transfer.pipe_cpu_s_per_gib]}") × (a) | — | — |
+| transfer memory: sender peak RSS (MB) | $(fmt "${R[transfer.sender_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.sender_rss_mb]} <= 200") |
+| transfer memory: receiver peak RSS (MB) | $(fmt "${R[transfer.receiver_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.receiver_rss_mb]} <= 200") |
+| transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |
+| chat latency p50, 64-byte CHAT round trip over a session (µs, $CHAT_MESSAGES msgs; each side's reader thread answers, as in the baseline) | $(fmt "${R[chat.p2pchat_inline.p50_us]}") | raw JSSE ping-pong $(fmt "${R[chat.jsse.p50_us]}") | $chat_ratio | ≤ 1.5 × | $(met "$chat_ratio <= 1.5") |
+| chat latency p50 sent from a console thread (µs, information: adds one thread wake-up per round trip) | $(fmt "${R[chat.p2pchat.p50_us]}") | raw JSSE $(fmt "${R[chat.jsse.p50_us]}") | $(ratio "${R[chat.p2pchat.p50_us]}" "${R[chat.jsse.p50_us]}") | — | — |
+| chat latency p99 over a session (µs) | $(fmt "${R[chat.p2pchat_inline.p99_us]}") | raw JSSE $(fmt "${R[chat.jsse.p99_us]}") | $(ratio "${R[chat.p2pchat_inline.p99_us]}" "${R[chat.jsse.p99_us]}") | ≤ 1000 µs | $(met "${R[chat.p2pchat_inline.p99_us]} <= 1000") |
+| connection setup, lookup+TCP+TLS+HELLO, warm, median of $CONNECTS (ms) | $(fmt "$(calc "${R[connect.p2pchat.p50_us]} / 1000")") | bare TLS 1.3 handshake $(fmt "$(calc "${R[connect.tls.p50_us]} / 1000")") | $conn_ratio | ≤ 3 × | $(met "$conn_ratio <= 3") |
+| directory lookups, $ACCOUNTS accounts, $ONLINE online (req/s, wrk -t2 -c64, median of $ROUNDS) | $(fmt "${R[lookup.big_rps]}") | nginx static JSON $(fmt "${R[lookup.nginx_rps]}") | $look_ratio | ≥ 0.2 × | $(met "$look_ratio >= 0.2") |
+| directory lookups p99 (ms) | $(fmt "${R[lookup.big_p99_ms]}") | nginx $(fmt "${R[lookup.nginx_p99_ms]}") | $(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.nginx_p99_ms]}") | ≤ 20 ms | $(met "${R[lookup.big_p99_ms]} <= 20") |
+| directory lookup, server CPU per request (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | nginx $(fmt "${R[lookup.nginx_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.nginx_cpu_ms]}") | — | — |
+| directory scale: lookup p99, $ACCOUNTS vs $SMALL_ACCOUNTS accounts (ms) | $(fmt "${R[lookup.big_p99_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_p99_ms]}") | $scale_ratio | ≤ 1.5 | $(met "$scale_ratio <= 1.5") |
+| directory scale, server CPU per lookup (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.small_cpu_ms]}") | — | — |
+| logins/s, correct passwords, BCrypt cost $BCRYPT_COST (wrk -c$LOGIN_CONNECTIONS) | $(fmt "${R[login.ok_per_s]}") | BCrypt checks/s on $BCRYPT_POOL thread(s) = the pool $(fmt "${R[bcrypt.pool_per_s]}") | $login_ratio | ≥ 0.85 × | $(met "$login_ratio >= 0.85") |
+| logins/s vs all $CORES cores (information) | $(fmt "${R[login.ok_per_s]}") | BCrypt checks/s on $CORES threads $(fmt "${R[bcrypt.all_cores_per_s]}") | $login_all_ratio | — | — |
+| lookups under a login flood (req/s; flood wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.rps]}") | lookups alone $(fmt "${R[alone.rps]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
+| failed lookups during the flood | ${R[flooded.failed]} | — | — | 0 | $(met "${R[flooded.failed]} == 0") |
+| startup: \`p2pchat --version\` (ms, median of $STARTUP_RUNS) | $(fmt "${R[startup.cli_median_ms]}") | \`java -version\` $(fmt "${R[startup.java_median_ms]}") | $start_ratio | ≤ 2.5 × | $(met "$start_ratio <= 2.5") |
+| directory start to healthy (s), $ACCOUNTS / $SMALL_ACCOUNTS accounts | $(fmt "${R[dir-big.start_to_healthy_s]}") / $(fmt "${R[dir-small.start_to_healthy_s]}") | — | — | — | — |"
+
+DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar / directory-service.jar built $JAR_DATES, copied at the start of the run).
+- Mode \`$MODE\`; run time $(fmt "$RUN_SECONDS") s; load average at start $LOAD_START, at end $LOAD_END.
+- JVM flags of the peer CLI and of every peer-side baseline: \`$PEER_JAVA_OPTS\`; directory: \`java ${DIRECTORY_JAVA_OPTS:-(defaults)} -jar\`.
+- File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB.
+- Chat latency (µs) p50/p90/p99/p99.9/max: p2pchat session $(fmt "${R[chat.p2pchat_inline.p50_us]}")/$(fmt "${R[chat.p2pchat_inline.p90_us]}")/$(fmt "${R[chat.p2pchat_inline.p99_us]}")/$(fmt "${R[chat.p2pchat_inline.p999_us]}")/$(fmt "${R[chat.p2pchat_inline.max_us]}"); p2pchat sent from a console thread $(fmt "${R[chat.p2pchat.p50_us]}")/$(fmt "${R[chat.p2pchat.p90_us]}")/$(fmt "${R[chat.p2pchat.p99_us]}")/$(fmt "${R[chat.p2pchat.p999_us]}")/$(fmt "${R[chat.p2pchat.max_us]}"); JSSE $(fmt "${R[chat.jsse.p50_us]}")/$(fmt "${R[chat.jsse.p90_us]}")/$(fmt "${R[chat.jsse.p99_us]}")/$(fmt "${R[chat.jsse.p999_us]}")/$(fmt "${R[chat.jsse.max_us]}").
+- Connection setup (ms) p50/p90/p99: p2pchat $(fmt "$(calc "${R[connect.p2pchat.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p99_us]} / 1000")"); bare TLS $(fmt "$(calc "${R[connect.tls.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p99_us]} / 1000")"). p2pchat phases, median (ms): directory lookup $(fmt "$(calc "${R[connect.phase.lookup.p50_us]} / 1000")"), TCP + TLS with pinning $(fmt "$(calc "${R[connect.phase.tcp_tls.p50_us]} / 1000")"), HELLO exchange $(fmt "$(calc "${R[connect.phase.hello.p50_us]} / 1000")").
+- Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
+- Logins: ${R[login.ok]} logins in ${LOGIN_SECONDS} s (two halves alternating with the BCrypt baseline: $(fmt "${R[bcrypt_pool1.per_s]}") / $(fmt "${R[login1.ok_per_s]}") then $(fmt "${R[bcrypt_pool2.per_s]}") / $(fmt "${R[login2.ok_per_s]}") checks / logins per s), p50 $(fmt "${R[login.p50_ms]}") ms, non-2xx ${R[login.err_status]}; pool $BCRYPT_POOL thread(s), queue $BCRYPT_QUEUE. Flood: ${R[flood.requests]} requests, ${R[flood.ok]} logins, ${R[flood.err_status]} non-2xx (503 busy). Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[alone.p99_ms]}") ms).
+- Seeding both databases took $(fmt "${R[seed.seconds]}") s (one BCrypt hash, bulk INSERT ... SELECT)."
+
+{
+    echo "## Results ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
+    echo
+    echo "Command: \`$COMMAND\`"
+    echo
+    echo "$TABLE"
+    echo
+    echo "### Machine"
+    echo
+    echo "| | |"
+    echo "|---|---|"
+    echo "$MACHINE"
+    echo
+    echo "### Details"
+    echo
+    echo "$DETAILS"
+} >"$RESULTS/results.md"
+cat "$RESULTS/results.md"
+log "done in $(fmt "$RUN_SECONDS") s; results in $RESULTS"

@@ -113,11 +113,15 @@ forget() {
     GROUPS_STARTED=("${kept[@]}")
 }
 
+# a port below the kernel's ephemeral range (where outgoing connections take theirs) that no
+# socket uses in any state
 free_port() {
-    local port
+    local low port
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    (( low > 11000 )) || low=32768
     while :; do
-        port=$(( 20000 + RANDOM % 40000 ))
-        if ! ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
+        port=$(( 10000 + RANDOM % (low - 10000) ))
+        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
     done
 }
 
@@ -261,7 +265,10 @@ await_healthy() { # NAME PORT START_NS PID
             res "$1.start_to_healthy_s" "$(calc "($(now_ns) - $3) / 1e9")"
             return 0
         fi
-        kill -0 "$4" 2>/dev/null || die "$1 exited during start-up (see $WORK/$1.out)"
+        if ! kill -0 "$4" 2>/dev/null; then
+            tail -n 30 "$WORK/$1.out" "$WORK/$1.err" >&2 2>/dev/null || true
+            die "$1 exited during start-up (its last lines above)"
+        fi
         sleep 0.05
     done
     die "$1 not healthy after 300 s (see $WORK/$1.out)"
@@ -661,6 +668,31 @@ record_wrk flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT reque
 # ============================================================================= done measuring
 stop_group "$BIG_PID" 30; forget "$BIG_PID"
 stop_group "$SMALL_PID" 30; forget "$SMALL_PID"
+
+# ============================================================================= durability
+# What WRITE_DELAY=0 (an acknowledged commit is on disk) costs: registrations one after the other
+# on a fresh database, the directory's own JDBC URL vs the same without WRITE_DELAY (H2's default
+# lets a commit wait up to 500 ms to be written). BCrypt cost 4, so that the disk dominates.
+log "durability: sequential registrations, WRITE_DELAY=0 (the directory's URL) vs H2's default write delay"
+for variant in durable delayed; do
+    db=$WORK/db-$variant
+    mkdir -p "$db"
+    port=$(free_port)
+    url=()
+    [[ $variant == durable ]] || url=(SPRING_DATASOURCE_URL="jdbc:h2:file:$db/directory;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE")
+    t0=$(now_ns)
+    # shellcheck disable=SC2086
+    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_BCRYPT_COST=4 "${url[@]}" \
+        java $DIRECTORY_JAVA_OPTS -jar "$DIR_JAR"
+    pid=$STARTED_PID
+    await_healthy "dir-$variant" "$port" "$t0" "$pid"
+    wrk -t1 -c1 -d"$WRK_WARMUP"s --timeout 10s -s "$HERE/lua/register.lua" "http://127.0.0.1:$port" -- "warm" \
+        >"$WORK/reg-$variant-warm.wrk" 2>&1 || die "wrk (registrations) failed (see $WORK/reg-$variant-warm.wrk)"
+    wrk -t1 -c1 -d"$WRK_SECONDS"s --timeout 10s -s "$HERE/lua/register.lua" "http://127.0.0.1:$port" -- "reg" \
+        >"$WORK/reg-$variant.wrk" 2>&1 || die "wrk (registrations) failed (see $WORK/reg-$variant.wrk)"
+    record_wrk "reg_$variant" "$(grep '^WRKRESULT' "$WORK/reg-$variant.wrk")"
+    stop_group "$pid" 30; forget "$pid"
+done
 LOAD_END=$(loadavg)
 RUN_SECONDS=$(calc "($(now_ns) - $RUN_START) / 1e9")
 res run.seconds "$RUN_SECONDS"
@@ -718,7 +750,8 @@ TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
 | lookups under a login flood (req/s; flood wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.rps]}") | lookups alone $(fmt "${R[alone.rps]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
 | failed lookups during the flood | ${R[flooded.failed]} | — | — | 0 | $(met "${R[flooded.failed]} == 0") |
 | startup: \`p2pchat --version\` (ms, median of $STARTUP_RUNS) | $(fmt "${R[startup.cli_median_ms]}") | \`java -version\` $(fmt "${R[startup.java_median_ms]}") | $start_ratio | ≤ 2.5 × | $(met "$start_ratio <= 2.5") |
-| directory start to healthy (s), $ACCOUNTS / $SMALL_ACCOUNTS accounts | $(fmt "${R[dir-big.start_to_healthy_s]}") / $(fmt "${R[dir-small.start_to_healthy_s]}") | — | — | — | — |"
+| directory start to healthy (s), $ACCOUNTS / $SMALL_ACCOUNTS accounts | $(fmt "${R[dir-big.start_to_healthy_s]}") / $(fmt "${R[dir-small.start_to_healthy_s]}") | — | — | — | — |
+| durability: sequential registrations with every commit on disk (\`WRITE_DELAY=0\`, BCrypt cost 4; per s) | $(fmt "${R[reg_durable.ok_per_s]}") | H2's default 500-ms write delay $(fmt "${R[reg_delayed.ok_per_s]}") | $(ratio "${R[reg_durable.ok_per_s]}" "${R[reg_delayed.ok_per_s]}") | — (information: the price of not losing acknowledged work) | — |"
 
 DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar / directory-service.jar built $JAR_DATES, copied at the start of the run).
 - Mode \`$MODE\`; run time $(fmt "$RUN_SECONDS") s; load average at start $LOAD_START, at end $LOAD_END.
@@ -728,7 +761,8 @@ DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar / directory-service.jar built $J
 - Connection setup (ms) p50/p90/p99: p2pchat $(fmt "$(calc "${R[connect.p2pchat.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p99_us]} / 1000")"); bare TLS $(fmt "$(calc "${R[connect.tls.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p99_us]} / 1000")"). p2pchat phases, median (ms): directory lookup $(fmt "$(calc "${R[connect.phase.lookup.p50_us]} / 1000")"), TCP + TLS with pinning $(fmt "$(calc "${R[connect.phase.tcp_tls.p50_us]} / 1000")"), HELLO exchange $(fmt "$(calc "${R[connect.phase.hello.p50_us]} / 1000")").
 - Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
 - Logins: ${R[login.ok]} logins in ${LOGIN_SECONDS} s (two halves alternating with the BCrypt baseline: $(fmt "${R[bcrypt_pool1.per_s]}") / $(fmt "${R[login1.ok_per_s]}") then $(fmt "${R[bcrypt_pool2.per_s]}") / $(fmt "${R[login2.ok_per_s]}") checks / logins per s), p50 $(fmt "${R[login.p50_ms]}") ms, non-2xx ${R[login.err_status]}; pool $BCRYPT_POOL thread(s), queue $BCRYPT_QUEUE. Flood: ${R[flood.requests]} requests, ${R[flood.ok]} logins, ${R[flood.err_status]} non-2xx (503 busy). Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[alone.p99_ms]}") ms).
-- Seeding both databases took $(fmt "${R[seed.seconds]}") s (one BCrypt hash, bulk INSERT ... SELECT)."
+- Seeding both databases took $(fmt "${R[seed.seconds]}") s (one BCrypt hash, bulk INSERT ... SELECT).
+- Durability, sequential registrations on one connection (p50 / p99 ms): every commit on disk $(fmt "${R[reg_durable.p50_ms]}") / $(fmt "${R[reg_durable.p99_ms]}"), H2's write delay $(fmt "${R[reg_delayed.p50_ms]}") / $(fmt "${R[reg_delayed.p99_ms]}"); failed: ${R[reg_durable.failed]} / ${R[reg_delayed.failed]}."
 
 {
     echo "## Results ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"

@@ -34,10 +34,17 @@ public class AccountService {
 
     /**
      * Creates an account. The password array is zeroed. A name taken in any letter case is a
-     * 409, also when two registrations race (the unique index decides).
+     * 409, also when two registrations race (the unique index decides). When every password
+     * check is busy the answer is 503 at once, before any database work.
      */
     public Account register(String username, char[] password) {
-        hashing.ensureCapacity();
+        try {
+            hashing.ensureCapacity();
+        } catch (ApiException busy) {
+            java.util.Arrays.fill(password, '\0');
+            metrics.registration(DirectoryMetrics.Registration.BUSY);
+            throw busy;
+        }
         String key = Account.key(username);
         if (accounts.existsByUsernameKey(key)) {
             java.util.Arrays.fill(password, '\0');
@@ -63,10 +70,17 @@ public class AccountService {
      * Checks a username and password, applying the lockout rule. Returns the account on
      * success. Unknown names and wrong passwords fail identically (same status, body and,
      * thanks to a dummy hash, time). A locked account is refused before any hash is computed.
-     * The password array is zeroed.
+     * When every password check is busy the answer is 503 at once, before any database work
+     * (also for a locked account: the client retries later either way). The password array is
+     * zeroed.
      */
     public Account authenticate(String username, char[] password, String fingerprint) {
-        hashing.ensureCapacity();
+        try {
+            hashing.ensureCapacity();
+        } catch (ApiException busy) {
+            java.util.Arrays.fill(password, '\0');
+            throw busy;
+        }
         Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
         if (found.isEmpty()) {
             hashing.matchesNothing(password);

@@ -30,8 +30,11 @@ class H2CacheSize {
             long kib = kib(Runtime.getRuntime().maxMemory(), percent);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SET CACHE_SIZE " + kib);
+                log.info("H2 page cache: up to {} MiB ({}% of the maximum heap)", kib / 1024, percent);
+            } catch (SQLException e) {
+                // e.g. a database user without admin rights: slower lookups, not a reason to stop
+                log.warn("Could not size the H2 page cache ({}); H2's default applies", e.getMessage());
             }
-            log.info("H2 page cache: up to {} MiB ({}% of the maximum heap)", kib / 1024, percent);
         }
     }
 

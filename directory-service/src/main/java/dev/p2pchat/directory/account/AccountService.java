@@ -39,9 +39,8 @@ public class AccountService {
      */
     public Account register(String username, char[] password) {
         try {
-            hashing.ensureCapacity();
+            hashing.ensureCapacity(password);
         } catch (ApiException busy) {
-            java.util.Arrays.fill(password, '\0');
             metrics.registration(DirectoryMetrics.Registration.BUSY);
             throw busy;
         }
@@ -75,12 +74,7 @@ public class AccountService {
      * zeroed.
      */
     public Account authenticate(String username, char[] password, String fingerprint) {
-        try {
-            hashing.ensureCapacity();
-        } catch (ApiException busy) {
-            java.util.Arrays.fill(password, '\0');
-            throw busy;
-        }
+        hashing.ensureCapacity(password);
         Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
         if (found.isEmpty()) {
             hashing.matchesNothing(password);

@@ -8,7 +8,6 @@ import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -43,15 +42,6 @@ public record DirectoryProperties(
      * another instance is refused everywhere after at most {@code cacheTtl}.
      */
     public record Token(@NotNull @DefaultValue("12h") Duration ttl, @NotNull @DefaultValue("2s") Duration cacheTtl) {
-
-        public Token(Duration ttl) {
-            this(ttl, Duration.ofSeconds(2));
-        }
-
-        @ConstructorBinding
-        public Token {
-        }
-
         @AssertTrue(message = "must be positive")
         public boolean isTtlPositive() {
             return ttl != null && !ttl.isNegative() && !ttl.isZero();

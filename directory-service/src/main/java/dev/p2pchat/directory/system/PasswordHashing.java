@@ -90,11 +90,13 @@ public class PasswordHashing implements DisposableBean {
 
     /**
      * Refuses at once (503) when every thread is checking and the queue is full, before the
-     * caller spends a database read on a check that could not run anyway. Only a shortcut: the
-     * bound itself is the pool's.
+     * caller spends a database read on a check that could not run anyway; the refused password
+     * is zeroed, as every other path here zeroes it. Only a shortcut: the bound itself is the
+     * pool's.
      */
-    public void ensureCapacity() {
+    public void ensureCapacity(char[] password) {
         if (pool.getActiveCount() >= pool.getMaximumPoolSize() && pool.getQueue().remainingCapacity() == 0) {
+            Arrays.fill(password, '\0');
             throw busy();
         }
     }

@@ -38,7 +38,7 @@ class PresenceServiceTest {
         @Bean
         DirectoryProperties properties() {
             return new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
-                    new DirectoryProperties.Token(Duration.ofHours(12)),
+                    new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)),
                     new DirectoryProperties.Presence(Duration.ofSeconds(60)),
                     new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"), new DirectoryProperties.H2(40));
         }

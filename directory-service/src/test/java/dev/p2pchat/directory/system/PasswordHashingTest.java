@@ -15,7 +15,7 @@ class PasswordHashingTest {
 
     private static PasswordHashing hashing(int cost, int threads, int queue) {
         return new PasswordHashing(new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
-                new DirectoryProperties.Token(Duration.ofHours(12)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
+                new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
                 new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data"), new DirectoryProperties.H2(40)));
     }
 
@@ -68,8 +68,10 @@ class PasswordHashingTest {
             started.await();
             org.awaitility.Awaitility.await().until(() -> hashing.inFlight() == 2);
 
-            assertThatThrownBy(hashing::ensureCapacity).as("refused before any database work")
+            char[] refused = "refused password".toCharArray();
+            assertThatThrownBy(() -> hashing.ensureCapacity(refused)).as("refused before any database work")
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getStatusCode().value()).isEqualTo(503));
+            assertThat(refused).as("the refused password is zeroed").containsOnly('\0');
             assertThatThrownBy(() -> hashing.hash("third password".toCharArray()))
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.getStatusCode().value()).isEqualTo(503);

@@ -326,6 +326,15 @@ cli_login "$BOB" "$WORK/home-bob"
 rss_mb() { calc "$1 * 1024 / 1e6"; }   # KiB (from time -f %M) -> MB
 tfield() { tail -1 "$1" 2>/dev/null | cut -d' ' -f"$2"; }   # field of /usr/bin/time's line: 1 RSS, 2 wall, 3 user, 4 sys
 cpu_of() { calc "$(tfield "$1" 3) + $(tfield "$1" 4)"; }     # user + system seconds from a time file
+# record_transfer LABEL VERIFIED T0_NS T1_NS SENDER_TIME_FILE RECEIVER_TIME_FILE: the figures of one transfer
+record_transfer() {
+    res "$1.verified" "$2"
+    res "$1.seconds" "$(calc "($4 - $3) / 1e9")"
+    res "$1.mb_per_s" "$(calc "$FILE_BYTES / (($4 - $3) / 1e9) / 1e6")"
+    res "$1.sender_rss_mb" "$(rss_mb "$(tfield "$5" 1)")"
+    res "$1.receiver_rss_mb" "$(rss_mb "$(tfield "$6" 1)")"
+    res "$1.cpu_s_per_gib" "$(calc "($(cpu_of "$5") + $(cpu_of "$6")) / $GIB")"
+}
 GIB=$(calc "$FILE_BYTES / 1073741824")
 
 # p2pchat_transfer LABEL JAVA_OPTS_SENDER JAVA_OPTS_RECEIVER: `listen --once` on bob, `send` on
@@ -356,12 +365,7 @@ p2pchat_transfer() {
     got="$WORK/home-bob/downloads/$(basename "$SRC")"
     if (( rc == 0 )) && [[ -f $got ]] && [[ $(sha256sum "$got" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
     res "$label.exit" "$rc"
-    res "$label.verified" "$ok"
-    res "$label.seconds" "$(calc "($t1 - $t0) / 1e9")"
-    res "$label.mb_per_s" "$(calc "$FILE_BYTES / (($t1 - $t0) / 1e9) / 1e6")"
-    res "$label.sender_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-send.time" 1)")"
-    res "$label.receiver_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-listen.time" 1)")"
-    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-listen.time")) / $GIB")"
+    record_transfer "$label" "$ok" "$t0" "$t1" "$WORK/$label-send.time" "$WORK/$label-listen.time"
     local line; line=$(grep -o "Sent .* in .*verified" "$WORK/$label-send.err" | tail -1 || true)
     res "$label.cli_says" "\"${line:-?}\""
     rm -f "$got"
@@ -390,12 +394,7 @@ pipe_transfer() {
     forget "$recv_pid"
     local ok=no
     if (( rc == 0 )) && [[ $(sha256sum "$WORK/pipe-received.bin" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
-    res "$label.verified" "$ok"
-    res "$label.seconds" "$(calc "($t1 - $t0) / 1e9")"
-    res "$label.mb_per_s" "$(calc "$FILE_BYTES / (($t1 - $t0) / 1e9) / 1e6")"
-    res "$label.sender_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-send.time" 1)")"
-    res "$label.receiver_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-recv.time" 1)")"
-    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-recv.time")) / $GIB")"
+    record_transfer "$label" "$ok" "$t0" "$t1" "$WORK/$label-send.time" "$WORK/$label-recv.time"
     rm -f "$WORK/pipe-received.bin"
 }
 

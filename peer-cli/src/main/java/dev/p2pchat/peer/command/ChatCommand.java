@@ -39,7 +39,7 @@ public final class ChatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Usernames.require(name);
+        UsernameArguments.require(name);
         Home.SavedSession session = cli.session();
         PeerAccess access = new PeerAccess(cli, session);
         try (LineInput input = LineInput.open(cli)) {

@@ -37,7 +37,7 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
         }
         if (ex instanceof DirectoryException directory) {
             return new Outcome(switch (directory.kind()) {
-                case UNREACHABLE, SERVER, BUSY -> ExitCode.DIRECTORY_UNREACHABLE;
+                case UNREACHABLE, SERVER, BUSY, BAD_ANSWER -> ExitCode.DIRECTORY_UNREACHABLE;
                 case BAD_CREDENTIALS, UNAUTHORIZED -> ExitCode.AUTHENTICATION;
                 case LOCKED -> ExitCode.LOCKED;
                 case NOT_FOUND -> ExitCode.PEER_UNAVAILABLE;

@@ -34,7 +34,7 @@ public final class LoginCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Usernames.require(username);
+        UsernameArguments.require(username);
         String fingerprint = cli.identity().fingerprint();
         Directory.Session session = cli.directory().login(username, password.read(cli, "Password for " + username + ": ", false),
                 fingerprint);

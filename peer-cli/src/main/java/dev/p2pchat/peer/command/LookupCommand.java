@@ -32,7 +32,7 @@ public final class LookupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Usernames.require(username);
+        UsernameArguments.require(username);
         Directory.Peer peer = cli.directory().lookup(cli.session().token(), username);
         if (json) {
             cli.out().println(JsonMapper.builder().build().writeValueAsString(peer));

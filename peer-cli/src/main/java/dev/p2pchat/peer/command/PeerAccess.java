@@ -92,12 +92,13 @@ final class PeerAccess {
             throw e;
         }
         if (!peer.online() || peer.host() == null || peer.port() == null) {
-            throw new CliException(ExitCode.PEER_UNAVAILABLE, peer.username() + " is offline");
+            throw new CliException(ExitCode.PEER_UNAVAILABLE, name + " is offline");
         }
         if (peer.fingerprint() == null) {
-            throw new CliException(ExitCode.PEER_UNAVAILABLE, peer.username() + " has no registered identity key yet");
+            throw new CliException(ExitCode.PEER_UNAVAILABLE, name + " has no registered identity key yet");
         }
-        return checked(peer.username(), peer.host(), peer.port(), peer.fingerprint());
+        // the name asked for, never the directory's spelling of it: the directory only supplies where and which key
+        return checked(name, peer.host(), peer.port(), peer.fingerprint());
     }
 
     private Target checked(String name, String host, int port, String fingerprint) throws IdentityException {
@@ -186,7 +187,7 @@ final class PeerAccess {
                             "your identity key is not the one the directory has for " + claimed);
                 }
                 cli.knownPeers().remember(claimed, fingerprint);
-                cli.status("Added " + peer.username() + " to known_peers (key " + Fingerprints.pretty(fingerprint) + ").");
+                cli.status("Added " + claimed + " to known_peers (key " + Fingerprints.pretty(fingerprint) + ").");
             } catch (IdentityException e) {
                 throw new PeerRefusedException(ErrorCode.INTERNAL, "cannot check known_peers: " + e.getMessage());
             }

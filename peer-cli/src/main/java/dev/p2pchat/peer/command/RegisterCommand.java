@@ -29,7 +29,7 @@ public final class RegisterCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Usernames.require(username);
+        UsernameArguments.require(username);
         String registered = cli.directory().register(username, password.read(cli, "Password for new user " + username + ": ", true));
         cli.status("Registered '" + registered + "' at " + cli.server() + ". Next: p2pchat login -u " + registered);
         return ExitCode.OK;

@@ -39,7 +39,7 @@ public final class SendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Usernames.require(name);
+        UsernameArguments.require(name);
         for (Path file : files) {
             if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
                 throw new CliException(ExitCode.USAGE, "cannot send " + file + ": not a readable file");

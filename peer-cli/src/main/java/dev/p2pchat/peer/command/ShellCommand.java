@@ -3,6 +3,7 @@ package dev.p2pchat.peer.command;
 import dev.p2pchat.peer.P2pChat;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
+import dev.p2pchat.peer.identity.Usernames;
 import dev.p2pchat.peer.session.ChatSession;
 
 import java.time.Duration;

@@ -5,7 +5,9 @@ public class DirectoryException extends Exception {
 
     /** What went wrong, so that commands can choose an exit status. */
     public enum Kind {
-        UNREACHABLE, BAD_CREDENTIALS, LOCKED, UNAUTHORIZED, TAKEN, INVALID, NOT_FOUND, BUSY, SERVER
+        UNREACHABLE, BAD_CREDENTIALS, LOCKED, UNAUTHORIZED, TAKEN, INVALID, NOT_FOUND, BUSY, SERVER,
+        /** The directory answered something that breaks the API's rules: it is failing, or lying. */
+        BAD_ANSWER
     }
 
     private final Kind kind;

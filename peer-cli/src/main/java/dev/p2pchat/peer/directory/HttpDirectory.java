@@ -34,6 +34,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -46,11 +47,16 @@ public final class HttpDirectory implements Directory {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+    /** No answer of this API comes near it; a bigger body is refused before it is parsed. */
+    static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private final URI base;
     private final HttpClient http;
+    private final Answers answers;
+    /** Unknown members are skipped (the API may grow); a number sent as a string is the wrong shape. */
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
 
     public HttpDirectory(URI base, Path serverCa) throws DirectoryException {
@@ -64,6 +70,7 @@ public final class HttpDirectory implements Directory {
             builder.sslContext(trusting(serverCa));
         }
         this.http = builder.build();
+        this.answers = new Answers(this.base);
     }
 
     public URI base() {
@@ -98,7 +105,7 @@ public final class HttpDirectory implements Directory {
         byte[] body = credentials(username, password, null);
         try {
             JsonNode reply = call("POST", "/api/v1/accounts", null, body, Operation.REGISTER, username);
-            return reply.get("username").asString();
+            return answers.registered(reply.path("username").asString(null), username);
         } finally {
             Arrays.fill(body, (byte) 0);
         }
@@ -109,7 +116,7 @@ public final class HttpDirectory implements Directory {
         byte[] body = credentials(username, password, fingerprint);
         try {
             JsonNode reply = call("POST", "/api/v1/sessions", null, body, Operation.LOGIN, username);
-            return json.treeToValue(reply, Session.class);
+            return answers.session(as(reply, Session.class), username);
         } finally {
             Arrays.fill(body, (byte) 0);
         }
@@ -126,8 +133,8 @@ public final class HttpDirectory implements Directory {
         if (host != null) {
             body.put("host", host);
         }
-        return json.treeToValue(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.OTHER, null),
-                Presence.class);
+        return answers.presence(as(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.OTHER,
+                null), Presence.class), port);
     }
 
     @Override
@@ -138,13 +145,29 @@ public final class HttpDirectory implements Directory {
     @Override
     public PeerPage peers(String token, int limit, String after) throws DirectoryException {
         String query = "?limit=" + limit + (after == null ? "" : "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
-        return json.treeToValue(call("GET", "/api/v1/peers" + query, token, null, Operation.OTHER, null), PeerPage.class);
+        return answers.page(as(call("GET", "/api/v1/peers" + query, token, null, Operation.OTHER, null), PeerPage.class),
+                limit);
     }
 
     @Override
     public Peer lookup(String token, String username) throws DirectoryException {
         String path = "/api/v1/peers/" + URLEncoder.encode(username, StandardCharsets.UTF_8).replace("+", "%20");
-        return json.treeToValue(call("GET", path, token, null, Operation.LOOKUP, username), Peer.class);
+        return answers.peer(as(call("GET", path, token, null, Operation.LOOKUP, username), Peer.class), username);
+    }
+
+    /** The answer as a record; a member of the wrong type is the directory's fault, not ours. */
+    private <T> T as(JsonNode reply, Class<T> type) throws DirectoryException {
+        if (reply == null || !reply.isObject()) {
+            throw new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base + " sent an answer that is not a JSON object");
+        }
+        try {
+            return json.treeToValue(reply, type);
+        } catch (JacksonException e) {
+            String field = e instanceof tools.jackson.databind.DatabindException databind && !databind.getPath().isEmpty()
+                    ? " (field '" + databind.getPath().get(databind.getPath().size() - 1).getPropertyName() + "')" : "";
+            throw new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base
+                    + " sent an answer of the wrong shape" + field);
+        }
     }
 
     private enum Operation { REGISTER, LOGIN, LOOKUP, OTHER }
@@ -179,9 +202,13 @@ public final class HttpDirectory implements Directory {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
+        byte[] answer;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                answer = in.readNBytes(MAX_BODY_BYTES + 1);
+            }
         } catch (HttpConnectTimeoutException e) {
             throw unreachable("timed out connecting", e);
         } catch (HttpTimeoutException e) {
@@ -197,18 +224,21 @@ public final class HttpDirectory implements Directory {
             Thread.currentThread().interrupt();
             throw new DirectoryException(Kind.UNREACHABLE, "interrupted while talking to the directory", e);
         }
+        if (answer.length > MAX_BODY_BYTES) {
+            throw new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base + " sent an answer over 1 MiB; refused");
+        }
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
-            if (response.body().length == 0) {
+            if (answer.length == 0) {
                 return json.nullNode();
             }
             try {
-                return json.readTree(response.body());
+                return json.readTree(answer);
             } catch (JacksonException e) {
                 throw new DirectoryException(Kind.SERVER, "the directory at " + base + " sent an answer that is not JSON; is --server right?");
             }
         }
-        throw failure(status, problem(response.body()), operation, subject);
+        throw failure(status, problem(answer), operation, subject);
     }
 
     private DirectoryException unreachable(String reason, Exception cause) {

@@ -38,7 +38,6 @@ public final class KnownPeers {
     public static final int MAX_FILE_BYTES = 1024 * 1024;
     public static final int MAX_LINE_CHARS = 1024;
 
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{2,31}");
     private static final Pattern FIELD_SEPARATOR = Pattern.compile("[ \t]+");
 
     public enum Status {
@@ -141,7 +140,7 @@ public final class KnownPeers {
 
     /** True for 3–32 characters of {@code A-Z a-z 0-9 _ . -} starting with a letter or digit. */
     public static boolean isValidUsername(String username) {
-        return username != null && USERNAME.matcher(username).matches();
+        return Usernames.isValid(username);
     }
 
     private synchronized void update(String name, String fingerprint, boolean replace) throws IdentityException {

@@ -71,7 +71,7 @@ public final class ChatCommand implements Callable<Integer> {
                                ReceivePolicy policy) throws Exception {
         PeerAccess.Target target = access.resolve(name, address);
         ChatSession chat = access.dial(target, console, console, policy);
-        console.attach(chat);
+        console.attach(chat, true);
         console.input().status("Connected to " + chat.peer() + " at " + Endpoint.format(target.host(), target.port())
                 + " (key " + Fingerprints.pretty(target.fingerprint()).substring(0, 19) + "...). 'close' ends the chat.");
         Thread reader = new Thread(chat::run, "p2pchat-session-" + chat.peer());

@@ -44,12 +44,13 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
     private final List<ChatSession> sessions = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Transfer.Result>> sends = new CopyOnWriteArrayList<>();
     private final Map<Transfer, ProgressBar> bars = new ConcurrentHashMap<>();
+    private final Questions questions;
     private volatile ChatSession current;
-    private volatile CompletableFuture<Boolean> question;
 
     ChatConsole(Cli cli, LineInput input) {
         this.cli = cli;
         this.input = input;
+        this.questions = new Questions(input::status);
     }
 
     LineInput input() {
@@ -64,12 +65,23 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
         return sessions;
     }
 
-    /** A new session: it becomes the one typed lines go to. */
-    void attach(ChatSession session) {
+    /**
+     * A new session. One the user opened ({@code focus}) becomes the one typed lines go to; one
+     * that connected to us takes the focus only when no other chat has it, so that a peer who
+     * connects never receives a line meant for someone else.
+     */
+    void attach(ChatSession session, boolean focus) {
         sessions.add(session);
-        current = session;
-        if (sessions.size() > 1) {
-            input.status("Now talking to " + session.peer() + " (/who lists the " + sessions.size() + " chats, /to NAME switches).");
+        ChatSession before = current;
+        if (focus || before == null) {
+            current = session;
+            if (sessions.size() > 1) {
+                input.status("Now talking to " + session.peer() + " (/who lists the " + sessions.size()
+                        + " chats, /to NAME switches).");
+            }
+        } else {
+            input.status(session.peer() + " joined; you are still talking to " + before.peer() + " (/to "
+                    + session.peer() + " switches).");
         }
     }
 
@@ -145,15 +157,11 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
 
     @Override
     public CompletableFuture<Boolean> ask(Transfer offer) {
-        CompletableFuture<Boolean> answer = new CompletableFuture<>();
         if (!input.interactive()) {
-            answer.complete(false);
-            return answer;
+            return CompletableFuture.completedFuture(false);
         }
-        question = answer;
-        input.status(offer.peer() + " offers '" + Text.printable(offer.name()) + "' (" + Sizes.human(offer.size())
-                + "). Accept? [y/N]");
-        return answer;
+        return questions.ask(offer.peer() + " offers '" + Text.printable(offer.name()) + "' ("
+                + Sizes.human(offer.size()) + "). Accept? Type y or n");
     }
 
     // ---------------------------------------------------------------- typed lines
@@ -168,13 +176,10 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
      */
     Action handle(String line, LineHandler extra) {
         if (line == LineInput.EOF) {
+            questions.declineAll();
             return Action.EOF;
         }
-        CompletableFuture<Boolean> pending = question;
-        if (pending != null) {
-            question = null;
-            boolean yes = line.strip().toLowerCase(Locale.ROOT).startsWith("y");
-            pending.complete(yes);
+        if (questions.answer(line)) {
             return Action.NONE;
         }
         String trimmed = line.strip();

@@ -103,8 +103,10 @@ final class Listening implements AutoCloseable {
             return;
         }
         sessionsSeen.incrementAndGet();
-        console.attach(session);
-        console.input().status(session.peer() + " connected. Type to chat; 'close' ends it, 'h' helps.");
+        console.attach(session, false);
+        if (console.current() == session) {
+            console.input().status(session.peer() + " connected. Type to chat; 'close' ends it, 'h' helps.");
+        }
         session.run();
     }
 

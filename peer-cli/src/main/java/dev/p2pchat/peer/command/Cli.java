@@ -33,6 +33,7 @@ public final class Cli {
     private Directory directory;
     private Identity identity;
     private KnownPeers knownPeers;
+    private boolean homeChecked;
 
     public Cli(URI server, Path home, Path serverCa, InputStream stdin, boolean terminal, PrintWriter out,
                PrintWriter err) {
@@ -75,7 +76,12 @@ public final class Cli {
         }
     }
 
-    public Home home() {
+    /** The home folder, made owner-only on first use if it exists with looser permissions. */
+    public synchronized Home home() {
+        if (!homeChecked) {
+            homeChecked = true;
+            home.makePrivate().ifPresent(change -> status("warning: " + change));
+        }
         return home;
     }
 
@@ -88,15 +94,15 @@ public final class Cli {
 
     public synchronized Identity identity() throws IdentityException {
         if (identity == null) {
-            identity = Identity.loadOrCreate(home.dir());
-            warnIfOthersCanRead(home.dir().resolve(Identity.KEY_FILE));
+            identity = Identity.loadOrCreate(home().dir());
+            warnIfOthersCanRead(home().dir().resolve(Identity.KEY_FILE));
         }
         return identity;
     }
 
     public synchronized KnownPeers knownPeers() throws IdentityException {
         if (knownPeers == null) {
-            knownPeers = KnownPeers.load(home.knownPeers());
+            knownPeers = KnownPeers.load(home().knownPeers());
             for (String warning : knownPeers.warnings()) {
                 status("warning: " + warning);
             }
@@ -104,7 +110,8 @@ public final class Cli {
         return knownPeers;
     }
 
-    private void warnIfOthersCanRead(Path secret) {
+    /** Warns when a secret (the identity key, a password file) can be read by others. */
+    public void warnIfOthersCanRead(Path secret) {
         try {
             Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(secret);
             permissions.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
@@ -119,7 +126,7 @@ public final class Cli {
 
     /** The saved login for {@code --server}, or a clear failure telling the user to log in. */
     public Home.SavedSession session() {
-        return home.session(server, Instant.now()).orElseThrow(() -> new CliException(ExitCode.AUTHENTICATION,
+        return home().session(server, Instant.now()).orElseThrow(() -> new CliException(ExitCode.AUTHENTICATION,
                 "not logged in to " + server + ": run 'p2pchat login -u NAME' first"));
     }
 }

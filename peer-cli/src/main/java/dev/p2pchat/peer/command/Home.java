@@ -6,8 +6,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +33,7 @@ public final class Home {
     private static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
     private static final int MAX_SESSION_FILE = 16 * 1024;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path dir;
 
@@ -39,6 +43,30 @@ public final class Home {
 
     public Path dir() {
         return dir;
+    }
+
+    /**
+     * Makes an existing home folder owner-only (0700) where the file system has POSIX
+     * permissions: it holds the identity key, the session token and known_peers, and a folder
+     * others may enter or write lets them read or replace those. Returns what was changed, for
+     * the user; a folder that cannot be made private is a failure.
+     */
+    public Optional<String> makePrivate() {
+        if (!Files.isDirectory(dir) || !SecureFiles.isPosix(dir)) {
+            return Optional.empty();
+        }
+        try {
+            Set<PosixFilePermission> now = Files.getPosixFilePermissions(dir);
+            if (now.equals(OWNER_ONLY)) {
+                return Optional.empty();
+            }
+            Files.setPosixFilePermissions(dir, OWNER_ONLY);
+            return Optional.of("the home folder " + dir + " was " + PosixFilePermissions.toString(now)
+                    + "; made it owner-only (rwx------)");
+        } catch (IOException e) {
+            throw new CliException(ExitCode.FAILURE, "cannot make the home folder " + dir + " owner-only ("
+                    + e.getMessage() + "): it holds your identity key; fix its owner or permissions, or use --home", e);
+        }
     }
 
     public Path knownPeers() {

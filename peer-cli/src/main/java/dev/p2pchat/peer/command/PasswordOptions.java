@@ -37,6 +37,7 @@ public final class PasswordOptions {
                 return firstLine(cli.stdin(), "stdin");
             }
             if (file != null) {
+                cli.warnIfOthersCanRead(file);
                 try (InputStream in = Files.newInputStream(file)) {
                     return firstLine(in, file.toString());
                 }

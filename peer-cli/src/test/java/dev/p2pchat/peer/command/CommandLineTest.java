@@ -151,4 +151,26 @@ class CommandLineTest {
         assertThat(logout.exit()).isZero();
         assertThat(logout.err()).contains("Not logged in");
     }
+
+    @Test
+    void aHomeFolderOthersCanEnterIsMadeOwnerOnly() throws Exception {
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Run whoami = run("", "whoami");
+
+        assertThat(Files.getPosixFilePermissions(home)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(whoami.err()).contains("warning: the home folder " + home + " was rwxr-xr-x; made it owner-only");
+        assertThat(run("", "whoami").err()).as("said once, then quiet").doesNotContain("home folder");
+    }
+
+    @Test
+    void aPasswordFileOthersCanReadIsWarnedAbout() throws Exception {
+        Path file = Files.writeString(home.resolveSibling(home.getFileName() + "-password"), "correct horse\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Run login = run("", "login", "-u", "alice", "--password-file", file.toString());
+
+        assertThat(login.err()).contains("warning: " + file + " is readable by others; run: chmod 600 " + file);
+        assertThat(login.err()).doesNotContain("correct horse");
+    }
 }

@@ -1,6 +1,9 @@
 package dev.p2pchat.peer.command;
 
 import dev.p2pchat.peer.P2pChat;
+import dev.p2pchat.peer.connect.Connector;
+import dev.p2pchat.peer.connect.Link;
+import dev.p2pchat.peer.connect.Target;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.session.ChatSession;
 import dev.p2pchat.peer.session.ReceivePolicy;
@@ -69,11 +72,21 @@ public final class ChatCommand implements Callable<Integer> {
     /** Resolves, dials and starts the session's reader; shared with {@code send}. */
     static ChatSession connect(Cli cli, PeerAccess access, ChatConsole console, String name, String address,
                                ReceivePolicy policy) throws Exception {
-        PeerAccess.Target target = access.resolve(name, address);
-        ChatSession chat = access.dial(target, console, console, policy);
+        access.showOn(console.input());
+        Connector connector = access.connector();
+        Target target;
+        if (address != null) {
+            HostPort hostPort = HostPort.parse(address);
+            target = connector.resolve(name, hostPort.host(), hostPort.port());
+        } else {
+            target = connector.resolve(name);
+        }
+        Link link = connector.dial(target);
+        ChatSession chat = link.session(console, console, policy, access.timers());
         console.attach(chat, true);
-        console.input().status("Connected to " + chat.peer() + " at " + Endpoint.format(target.host(), target.port())
-                + " (key " + Fingerprints.pretty(target.fingerprint()).substring(0, 19) + "...). 'close' ends the chat.");
+        console.input().status("Connected to " + chat.peer() + " at " + link.endpoint() + " ("
+                + link.rung().word() + ", key " + Fingerprints.pretty(target.fingerprint()).substring(0, 19)
+                + "...). 'close' ends the chat.");
         Thread reader = new Thread(chat::run, "p2pchat-session-" + chat.peer());
         reader.setDaemon(true);
         reader.start();

@@ -68,21 +68,19 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
     /**
      * A new session. One the user opened ({@code focus}) becomes the one typed lines go to; one
      * that connected to us takes the focus only when no other chat has it, so that a peer who
-     * connects never receives a line meant for someone else.
+     * connects never receives a line meant for someone else. Returns whether it took the focus.
      */
-    void attach(ChatSession session, boolean focus) {
+    boolean attach(ChatSession session, boolean focus) {
         sessions.add(session);
-        ChatSession before = current;
-        if (focus || before == null) {
+        if (focus || current == null) {
             current = session;
             if (sessions.size() > 1) {
                 input.status("Now talking to " + session.peer() + " (/who lists the " + sessions.size()
                         + " chats, /to NAME switches).");
             }
-        } else {
-            input.status(session.peer() + " joined; you are still talking to " + before.peer() + " (/to "
-                    + session.peer() + " switches).");
+            return true;
         }
+        return false;
     }
 
     // ---------------------------------------------------------------- session events

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.command;
 
+import dev.p2pchat.peer.connect.ConnectException;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.transport.FingerprintMismatchException;
@@ -43,6 +44,14 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
                 case NOT_FOUND -> ExitCode.PEER_UNAVAILABLE;
                 case TAKEN, INVALID -> ExitCode.USAGE;
             }, directory.getMessage());
+        }
+        if (ex instanceof ConnectException connect) {
+            return new Outcome(switch (connect.reason()) {
+                case OFFLINE, NO_KEY -> ExitCode.PEER_UNAVAILABLE;
+                case KEY_CHANGED, IDENTITY_MISMATCH -> ExitCode.IDENTITY_MISMATCH;
+                case UNREACHABLE -> ExitCode.PEER_UNREACHABLE;
+                case DIRECTORY_DOWN -> ExitCode.DIRECTORY_UNREACHABLE;
+            }, connect.getMessage());
         }
         if (ex instanceof FingerprintMismatchException mismatch) {
             return new Outcome(ExitCode.IDENTITY_MISMATCH, mismatch.getMessage());

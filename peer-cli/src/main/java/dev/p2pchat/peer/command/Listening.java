@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.command;
 
+import dev.p2pchat.peer.connect.Endpoints;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.session.ChatSession;
@@ -55,11 +56,12 @@ final class Listening implements AutoCloseable {
     /** Opens the listener on {@code port} (0: any free port) and goes online. */
     static Listening start(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy,
                            Home.SavedSession session, int port, Duration renewEvery) throws IOException, DirectoryException {
+        access.showOn(console.input());
         Listening listening = new Listening(cli, access, console, policy, session.token(), port, renewEvery);
         try {
             Directory.Presence presence = cli.directory().publish(session.token(), listening.port(), null);
             console.input().status("Online as " + session.username() + ", listening on port " + listening.port()
-                    + " (the directory sees you at " + Endpoint.format(presence.host(), presence.port()) + ").");
+                    + " (the directory sees you at " + Endpoints.format(presence.host(), presence.port()) + ").");
             listening.schedule(renewEvery);
         } catch (DirectoryException e) {
             if (e.kind() != DirectoryException.Kind.UNREACHABLE && e.kind() != DirectoryException.Kind.BUSY) {
@@ -93,7 +95,7 @@ final class Listening implements AutoCloseable {
     private void serve(PeerConnection connection) {
         ChatSession session;
         try {
-            session = access.accept(connection, console, console, policy);
+            session = access.connector().accept(connection).session(console, console, policy, access.timers());
         } catch (PeerRefusedException e) {
             console.input().status("Refused a connection from " + connection.remoteAddress() + ": " + e.getMessage());
             return;
@@ -103,9 +105,12 @@ final class Listening implements AutoCloseable {
             return;
         }
         sessionsSeen.incrementAndGet();
-        console.attach(session, false);
-        if (console.current() == session) {
+        ChatSession before = console.current();
+        if (console.attach(session, false)) {
             console.input().status(session.peer() + " connected. Type to chat; 'close' ends it, 'h' helps.");
+        } else if (before != null) {
+            console.input().status(session.peer() + " connected. You are still talking to " + before.peer()
+                    + " (/to " + session.peer() + " switches).");
         }
         session.run();
     }

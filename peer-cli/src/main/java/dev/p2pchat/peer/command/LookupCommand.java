@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.command;
 
 import dev.p2pchat.peer.P2pChat;
+import dev.p2pchat.peer.connect.Endpoints;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.identity.Fingerprints;
 import java.time.Instant;
@@ -40,7 +41,7 @@ public final class LookupCommand implements Callable<Integer> {
             cli.out().println("username:    " + Text.printable(peer.username(), 64));
             cli.out().println("online:      " + (peer.online() ? "yes" : "no"));
             if (peer.online()) {
-                cli.out().println("address:     " + Text.printable(Endpoint.format(peer.host(), peer.port()), 300));
+                cli.out().println("address:     " + Text.printable(Endpoints.format(peer.host(), peer.port()), 300));
             }
             cli.out().println("fingerprint: " + (peer.fingerprint() == null ? "unknown (never logged in with p2pchat)"
                     : Fingerprints.pretty(peer.fingerprint())));

@@ -1,11 +1,12 @@
-package dev.p2pchat.peer.command;
+package dev.p2pchat.peer.connect;
 
 /** host:port as people write it, with brackets around IPv6 literals. */
-final class Endpoint {
-    private Endpoint() {
+public final class Endpoints {
+
+    private Endpoints() {
     }
 
-    static String format(String host, Integer port) {
+    public static String format(String host, int port) {
         String h = host != null && host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return h + ":" + port;
     }

@@ -1,0 +1,34 @@
+package dev.p2pchat.peer.connect;
+
+import java.time.Duration;
+
+/**
+ * What happens while peers are reached and accepted, for the command layer to render (or not).
+ * Called on whatever thread does the work: listener threads too. Every method has a default that
+ * ignores the event.
+ */
+public interface ConnectEvents {
+
+    /** A rung is being tried at {@code endpoint} ("host:port", or a description). */
+    default void trying(Rung rung, String endpoint) {
+    }
+
+    /** A rung failed at {@code endpoint} after {@code took}. */
+    default void failed(Rung rung, String endpoint, Duration took, String reason) {
+    }
+
+    /** A rung won: TLS with the pinned key and HELLO succeeded. */
+    default void connected(Rung rung, String endpoint, Duration took) {
+    }
+
+    /** A peer's key was written to known_peers on first contact. */
+    default void pinned(String username, String fingerprint) {
+    }
+
+    /** A connection to us was refused (wrong key, unknown user, handshake failure). */
+    default void refused(String from, String reason) {
+    }
+
+    ConnectEvents NONE = new ConnectEvents() {
+    };
+}

@@ -1,0 +1,148 @@
+package dev.p2pchat.peer.connect;
+
+import dev.p2pchat.peer.directory.Directory;
+import dev.p2pchat.peer.directory.DirectoryException;
+import dev.p2pchat.peer.identity.Fingerprints;
+import dev.p2pchat.peer.identity.IdentityException;
+import dev.p2pchat.peer.identity.KnownPeers;
+import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.FrameReader;
+import dev.p2pchat.peer.protocol.FrameWriter;
+import dev.p2pchat.peer.session.Handshake;
+import dev.p2pchat.peer.session.PeerRefusedException;
+import dev.p2pchat.peer.session.Wire;
+import dev.p2pchat.peer.transport.Dialer;
+import dev.p2pchat.peer.transport.FingerprintMismatchException;
+import dev.p2pchat.peer.transport.PeerConnection;
+import dev.p2pchat.peer.transport.TlsConfig;
+import dev.p2pchat.peer.transport.TransportException;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * Reaching peers and letting them reach us: resolve a name (directory and known_peers), try
+ * the ways to reach it, authenticate (TLS with the pinned key, then HELLO), and hand back a
+ * {@link Link}; on the listener side, check who a dialer is. It reports what happens as
+ * {@link ConnectEvents} and never prints: the command layer renders.
+ */
+public final class Connector {
+
+    /** The directory, created on first use (a known peer at --address never needs it). */
+    @FunctionalInterface
+    public interface DirectorySource {
+        Directory get() throws DirectoryException;
+    }
+
+    private final Trust trust;
+    private final TlsConfig tls;
+    private final ConnectEvents events;
+
+    public Connector(String me, String token, TlsConfig tls, KnownPeers known, DirectorySource directory,
+                     ConnectEvents events) {
+        this.trust = new Trust(me, token, known, directory, events);
+        this.tls = tls;
+        this.events = events;
+    }
+
+    public String me() {
+        return trust.me();
+    }
+
+    /** Where {@code name} is, from the directory, and which key it must present. */
+    public Target resolve(String name) throws DirectoryException, ConnectException {
+        Directory.Peer peer;
+        try {
+            peer = trust.directory().lookup(trust.token(), name);
+        } catch (DirectoryException e) {
+            if (e.kind() == DirectoryException.Kind.UNREACHABLE && trust.known().fingerprintOf(name).isPresent()) {
+                throw new ConnectException(ConnectException.Reason.DIRECTORY_DOWN, e.getMessage()
+                        + "; " + name + " is a known peer: connect directly with --address HOST:PORT", e);
+            }
+            throw e;
+        }
+        if (!peer.online() || peer.host() == null || peer.port() == null) {
+            throw new ConnectException(ConnectException.Reason.OFFLINE, name + " is offline");
+        }
+        if (peer.fingerprint() == null) {
+            throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
+        }
+        // the name asked for, never the directory's spelling of it: the directory only supplies where and which key
+        return trust.target(name, peer.host(), peer.port(), peer.fingerprint());
+    }
+
+    /**
+     * {@code name} at an address the user gave: the key comes from known_peers, or from the
+     * directory for a first contact.
+     */
+    public Target resolve(String name, String host, int port) throws DirectoryException, ConnectException {
+        String fingerprint = trust.known().fingerprintOf(name).orElse(null);
+        if (fingerprint == null) {
+            fingerprint = trust.directory().lookup(trust.token(), name).fingerprint();
+        }
+        if (fingerprint == null) {
+            throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
+        }
+        return trust.target(name, host, port, fingerprint);
+    }
+
+    /** Dials, pins the key, says HELLO; a first contact's key is then written to known_peers. */
+    public Link dial(Target target) throws ConnectException, IdentityException {
+        String endpoint = Endpoints.format(target.host(), target.port());
+        long start = System.nanoTime();
+        events.trying(Rung.DIRECT, endpoint);
+        PeerConnection connection;
+        try {
+            connection = new Dialer(tls).connect(target.host(), target.port(), target.fingerprint(),
+                    Dialer.DEFAULT_TIMEOUT);
+        } catch (FingerprintMismatchException e) {
+            events.failed(Rung.DIRECT, endpoint, since(start), "wrong key");
+            throw new ConnectException(ConnectException.Reason.IDENTITY_MISMATCH, "REFUSED: the peer at " + endpoint
+                    + " is not " + target.username() + ": it presented key " + Fingerprints.pretty(e.actual()) + ", "
+                    + (target.known() ? "known_peers has " : "the directory says ") + Fingerprints.pretty(target.fingerprint()));
+        } catch (TransportException e) {
+            events.failed(Rung.DIRECT, endpoint, since(start), e.getMessage());
+            throw new ConnectException(ConnectException.Reason.UNREACHABLE, e.getMessage(), e);
+        }
+        Link link = hello(connection, target, Rung.DIRECT, endpoint);
+        events.connected(Rung.DIRECT, endpoint, since(start));
+        trust.pinIfNew(target);
+        return link;
+    }
+
+    private Link hello(PeerConnection connection, Target target, Rung rung, String endpoint) throws ConnectException {
+        Wire wire = Wire.of(connection);
+        FrameReader reader = new FrameReader(connection.in());
+        FrameWriter writer = new FrameWriter(connection.out());
+        try {
+            Handshake.dial(wire, reader, writer, trust.me(), target.username(), Handshake.TIMEOUT);
+        } catch (PeerRefusedException e) {
+            throw new ConnectException(e.code() == ErrorCode.IDENTITY_MISMATCH ? ConnectException.Reason.IDENTITY_MISMATCH
+                    : ConnectException.Reason.UNREACHABLE, e.getMessage(), e);
+        } catch (IOException e) {
+            wire.close();
+            throw new ConnectException(ConnectException.Reason.UNREACHABLE, "handshake with " + target.username()
+                    + " failed: " + e.getMessage(), e);
+        }
+        return new Link(target.username(), true, target.known(), rung, endpoint, wire, reader, writer);
+    }
+
+    /**
+     * Listener side: the HELLO exchange on a fresh connection. The name the dialer claims must
+     * own the key it presented (known_peers, else the directory, whose key is then pinned).
+     */
+    public Link accept(PeerConnection connection) throws IOException {
+        Wire wire = Wire.of(connection);
+        FrameReader reader = new FrameReader(connection.in());
+        FrameWriter writer = new FrameWriter(connection.out());
+        boolean[] knownBefore = new boolean[1];
+        var hello = Handshake.accept(wire, reader, writer, trust.me(), connection.peerFingerprint(),
+                (claimed, fingerprint) -> knownBefore[0] = trust.verify(claimed, fingerprint), Handshake.TIMEOUT);
+        String endpoint = Endpoints.format(connection.remoteAddress().getAddress().getHostAddress(),
+                connection.remoteAddress().getPort());
+        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer);
+    }
+
+    private static Duration since(long start) {
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}

@@ -50,6 +50,18 @@ final class Answers {
         if (peer.host() != null) {
             host(peer.host(), asked);
         }
+        if (peer.addresses() != null) {
+            if (peer.addresses().size() > Signal.MAX_ADDRESSES) {
+                throw bad("more than " + Signal.MAX_ADDRESSES + " addresses for '" + asked + "'");
+            }
+            for (Signal.Candidate candidate : peer.addresses()) {
+                if (candidate == null || !isIpLiteral(candidate.host())) {
+                    throw bad("an address for '" + asked + "' that is not an IP address");
+                }
+                port(candidate.port(), asked);
+                host(candidate.host(), asked);
+            }
+        }
         return peer;
     }
 
@@ -133,6 +145,20 @@ final class Answers {
         if (host == null || host.isEmpty()) {
             return false;
         }
+        if (isIpLiteral(host)) {
+            return true;
+        }
+        if (IPV4.matcher(host).matches() || host.indexOf(':') >= 0) {
+            return false;
+        }
+        return HOST_NAME.matcher(host).matches() && !host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    }
+
+    /** An IPv4 dotted quad or an IPv6 literal (without brackets): parsed, never looked up. */
+    static boolean isIpLiteral(String host) {
+        if (host == null || host.isEmpty()) {
+            return false;
+        }
         var v4 = IPV4.matcher(host);
         if (v4.matches()) {
             for (int i = 1; i <= 4; i++) {
@@ -153,7 +179,7 @@ final class Answers {
                 return false;
             }
         }
-        return HOST_NAME.matcher(host).matches() && !host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+        return false;
     }
 
     /**

@@ -18,7 +18,22 @@ public interface Directory {
     record PeerPage(List<PeerSummary> peers, String next) {
     }
 
-    record Peer(String username, boolean online, String host, Integer port, String fingerprint, Instant lastSeen) {
+    /**
+     * A looked-up peer. {@code signal}: it has a signalling channel open now (it can be asked to
+     * dial back, punch or meet at the relay); {@code addresses}: its own interface addresses for
+     * its listening port, to be tried only from the same network. Both are absent from older
+     * directories.
+     */
+    record Peer(String username, boolean online, String host, Integer port, String fingerprint, Instant lastSeen,
+                Boolean signal, List<Signal.Candidate> addresses) {
+
+        public boolean reachableBySignal() {
+            return Boolean.TRUE.equals(signal);
+        }
+
+        public List<Signal.Candidate> localAddresses() {
+            return addresses == null ? List.of() : addresses;
+        }
     }
 
     /** Creates an account. The password array is zeroed. */
@@ -36,4 +51,7 @@ public interface Directory {
     PeerPage peers(String token, int limit, String after) throws DirectoryException;
 
     Peer lookup(String token, String username) throws DirectoryException;
+
+    /** Opens the signalling channel; {@code listening} for a peer that accepts connections. */
+    SignalChannel signals(String token, boolean listening, SignalChannel.Handler handler) throws DirectoryException;
 }

@@ -155,6 +155,11 @@ public final class HttpDirectory implements Directory {
         return answers.peer(as(call("GET", path, token, null, Operation.LOOKUP, username), Peer.class), username);
     }
 
+    @Override
+    public SignalChannel signals(String token, boolean listening, SignalChannel.Handler handler) throws DirectoryException {
+        return SignalChannel.open(http, base, token, listening, handler);
+    }
+
     /** The answer as a record; a member of the wrong type is the directory's fault, not ours. */
     private <T> T as(JsonNode reply, Class<T> type) throws DirectoryException {
         if (reply == null || !reply.isObject()) {

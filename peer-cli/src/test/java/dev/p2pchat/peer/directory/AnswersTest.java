@@ -18,7 +18,7 @@ class AnswersTest {
     private final Answers local = new Answers(URI.create("http://localhost:8080"));
 
     private static Directory.Peer peer(String name, String host, Integer port) {
-        return new Directory.Peer(name, true, host, port, KEY, Instant.EPOCH);
+        return new Directory.Peer(name, true, host, port, KEY, Instant.EPOCH, null, null);
     }
 
     @Test

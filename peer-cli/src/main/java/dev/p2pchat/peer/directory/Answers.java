@@ -3,9 +3,7 @@ package dev.p2pchat.peer.directory;
 import dev.p2pchat.peer.directory.DirectoryException.Kind;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.Usernames;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
@@ -20,11 +18,6 @@ import java.util.regex.Pattern;
  */
 final class Answers {
 
-    /** A DNS name: dot-separated labels of letters, digits and inner hyphens, 253 characters at most. */
-    private static final Pattern HOST_NAME = Pattern.compile(
-            "(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?");
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     /** Base64url, as the directory issues them (43 characters for 256 bits); generous, but bounded. */
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{16,512}");
 
@@ -33,7 +26,7 @@ final class Answers {
 
     Answers(URI base) {
         this.base = base;
-        this.directoryIsLocal = isLocal(base.getHost());
+        this.directoryIsLocal = Hosts.isLocal(base.getHost());
     }
 
     Directory.Peer peer(Directory.Peer peer, String asked) throws DirectoryException {
@@ -55,7 +48,7 @@ final class Answers {
                 throw bad("more than " + Signal.MAX_ADDRESSES + " addresses for '" + asked + "'");
             }
             for (Signal.Candidate candidate : peer.addresses()) {
-                if (candidate == null || !isIpLiteral(candidate.host())) {
+                if (candidate == null || !Hosts.isIpLiteral(candidate.host())) {
                     throw bad("an address for '" + asked + "' that is not an IP address");
                 }
                 port(candidate.port(), asked);
@@ -72,7 +65,7 @@ final class Answers {
         if (presence.port() != port) {
             throw bad("port " + presence.port() + " for the presence published on port " + port);
         }
-        if (presence.host() == null || !isSyntacticHost(presence.host())) {
+        if (presence.host() == null || !Hosts.isSyntacticHost(presence.host())) {
             throw bad("an invalid host in the presence answer");
         }
         return presence;
@@ -132,75 +125,12 @@ final class Answers {
     }
 
     private void host(String host, String asked) throws DirectoryException {
-        if (!isSyntacticHost(host)) {
+        if (!Hosts.isSyntacticHost(host)) {
             throw bad("a host for '" + asked + "' that is neither an IP address nor a host name");
         }
-        if (!directoryIsLocal && isLocal(host)) {
+        if (!directoryIsLocal && Hosts.isLocal(host)) {
             throw bad("the address " + host + " for '" + asked + "', which is on this machine or its local link;"
                     + " a directory elsewhere may not send you there (use --address HOST:PORT if you mean it)");
-        }
-    }
-
-    static boolean isSyntacticHost(String host) {
-        if (host == null || host.isEmpty()) {
-            return false;
-        }
-        if (isIpLiteral(host)) {
-            return true;
-        }
-        if (IPV4.matcher(host).matches() || host.indexOf(':') >= 0) {
-            return false;
-        }
-        return HOST_NAME.matcher(host).matches() && !host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-    }
-
-    /** An IPv4 dotted quad or an IPv6 literal (without brackets): parsed, never looked up. */
-    static boolean isIpLiteral(String host) {
-        if (host == null || host.isEmpty()) {
-            return false;
-        }
-        var v4 = IPV4.matcher(host);
-        if (v4.matches()) {
-            for (int i = 1; i <= 4; i++) {
-                if (Integer.parseInt(v4.group(i)) > 255) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (host.indexOf(':') >= 0) {
-            if (!IPV6.matcher(host).matches()) {
-                return false;
-            }
-            try {
-                InetAddress.getByName(host); // a literal: parsed, never looked up
-                return true;
-            } catch (UnknownHostException e) {
-                return false;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * True when {@code host} is, or resolves to, an address of this machine or the local link. A
-     * name that cannot be resolved is not local (dialing it fails later with a clear message).
-     */
-    static boolean isLocal(String host) {
-        if (host == null) {
-            return false;
-        }
-        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        try {
-            for (InetAddress address : InetAddress.getAllByName(literal)) {
-                if (address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isAnyLocalAddress()
-                        || address.isMulticastAddress()) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (UnknownHostException | SecurityException e) {
-            return false;
         }
     }
 

@@ -154,7 +154,7 @@ public record Signal(String type, String username, String from, String to, Strin
             return false;
         }
         for (Candidate candidate : addresses) {
-            if (candidate == null || !Answers.isIpLiteral(candidate.host()) || candidate.port() < 1
+            if (candidate == null || !Hosts.isIpLiteral(candidate.host()) || candidate.port() < 1
                     || candidate.port() > 65535
                     || !(Candidate.OBSERVED.equals(candidate.kind()) || Candidate.LOCAL.equals(candidate.kind()))) {
                 return false;
@@ -164,7 +164,7 @@ public record Signal(String type, String username, String from, String to, Strin
     }
 
     private static boolean validRelay(RelayPoint relay) {
-        return relay.port() >= 1 && relay.port() <= 65535 && (relay.host() == null || Answers.isSyntacticHost(relay.host()));
+        return relay.port() >= 1 && relay.port() <= 65535 && (relay.host() == null || Hosts.isSyntacticHost(relay.host()));
     }
 
     private static String clip(String text) {

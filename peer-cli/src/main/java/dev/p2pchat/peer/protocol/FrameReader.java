@@ -7,8 +7,9 @@ import java.io.InputStream;
  * Reads {@code p2pchat/1} frames from a stream.
  *
  * <p>Each frame's header is checked (known type, declared length within
- * {@link Frames#MAX_PAYLOAD} and within the type's {@link FrameType#maxPayload()}) before any
- * payload buffer is allocated or a payload byte is read. The reader asks the stream for
+ * {@link Frames#MAX_PAYLOAD} and within the type's {@link FrameType#maxPayload()}, then the
+ * caller's {@link FrameLimits}, if stricter) before any payload buffer is allocated or a payload
+ * byte is read. The reader asks the stream for
  * exactly the bytes of one frame and never reads ahead, so give it a buffered stream (a
  * {@code BufferedInputStream} over the socket) for speed.
  *
@@ -35,13 +36,30 @@ public final class FrameReader {
     }
 
     /**
-     * Reads the next frame.
+     * Reads the next frame, of any type.
      *
      * @return the frame, or {@code null} when the stream ended cleanly at a frame boundary
      * @throws ProtocolException when the peer sent a malformed, oversized or truncated frame
      * @throws IOException when the stream fails
      */
     public Frame read() throws IOException {
+        return read(FrameLimits.ANY);
+    }
+
+    /**
+     * Reads the next frame, which must also be within {@code limits}: before HELLO, for instance,
+     * {@link FrameLimits#HANDSHAKE}. A header outside them is refused before its payload is
+     * allocated or read.
+     *
+     * @return the frame, or {@code null} when the stream ended cleanly at a frame boundary
+     * @throws ProtocolException when the peer sent a malformed, oversized or truncated frame, or
+     *                           one that {@code limits} do not accept
+     * @throws IOException when the stream fails
+     */
+    public Frame read(FrameLimits limits) throws IOException {
+        if (limits == null) {
+            throw new IllegalArgumentException("limits must not be null");
+        }
         int got = readUpTo(header, Frames.HEADER_BYTES);
         if (got == 0) {
             return null;
@@ -57,6 +75,7 @@ public final class FrameReader {
         if (length > type.maxPayload()) {
             throw new ProtocolException(type + " frame length " + length + " exceeds " + type.maxPayload());
         }
+        limits.check(type, length);
         int len = (int) length;
         byte[] payload = type == FrameType.FILE_DATA ? dataBuffer(len) : new byte[len];
         got = readUpTo(payload, len);

@@ -2,6 +2,7 @@ package dev.p2pchat.peer.session;
 
 import dev.p2pchat.peer.protocol.ErrorCode;
 import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.FrameLimits;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.protocol.Frames;
@@ -20,6 +21,10 @@ import javax.net.ssl.SSLException;
  * the other's HELLO, in all (a read timeout alone would let a peer that sends one byte at a time
  * hold the connection for hours). When this class throws {@link PeerRefusedException}, the wire
  * is closed.
+ *
+ * <p>Until the other side's HELLO is in, only HELLO, ERROR and CLOSE are read, and none over
+ * 16 KiB ({@link FrameLimits#HANDSHAKE}): a peer not yet known cannot make us allocate a 1 MiB
+ * FILE_DATA buffer. Anything else is refused on its header with ERROR {@code protocol_error}.
  */
 public final class Handshake {
 
@@ -33,13 +38,13 @@ public final class Handshake {
     public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                    String expectedPeer, Duration timeout) throws IOException {
         writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
-        Frame answer = readWithin(wire, reader, timeout, expectedPeer);
+        Frame answer = readWithin(wire, reader, writer, timeout, expectedPeer);
         if (answer instanceof Frame.Error error) {
+            // never answer an ERROR with an ERROR
+            wire.close();
             throw new PeerRefusedException(error.code(), expectedPeer + " refused the connection: " + error.message());
         }
-        if (!(answer instanceof Frame.Hello hello)) {
-            throw fail(writer, wire, ErrorCode.PROTOCOL_ERROR, "expected HELLO, got " + answer.type());
-        }
+        Frame.Hello hello = (Frame.Hello) answer;
         if (hello.version() != Frames.PROTOCOL_VERSION) {
             throw fail(writer, wire, ErrorCode.UNSUPPORTED_VERSION,
                     expectedPeer + " speaks p2pchat version " + hello.version() + ", this program version 1");
@@ -58,16 +63,14 @@ public final class Handshake {
     public static Frame.Hello accept(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                      String peerFingerprint, PeerVerifier verifier, Duration timeout)
             throws IOException {
-        Frame first = readWithin(wire, reader, timeout, "the peer");
+        Frame first = readWithin(wire, reader, writer, timeout, "the peer");
         if (first instanceof Frame.Error error) {
             // never answer an ERROR with an ERROR
             wire.close();
             throw new PeerRefusedException(error.code(), "the peer gave up the handshake ("
                     + error.code().wire() + "): " + error.message());
         }
-        if (!(first instanceof Frame.Hello hello)) {
-            throw fail(writer, wire, ErrorCode.PROTOCOL_ERROR, "expected HELLO, got " + first.type());
-        }
+        Frame.Hello hello = (Frame.Hello) first;
         if (hello.version() != Frames.PROTOCOL_VERSION) {
             throw fail(writer, wire, ErrorCode.UNSUPPORTED_VERSION,
                     "version " + hello.version() + " is not supported; this peer speaks version 1");
@@ -81,7 +84,13 @@ public final class Handshake {
         return hello;
     }
 
-    private static Frame readWithin(Wire wire, FrameReader reader, Duration timeout, String who) throws IOException {
+    /**
+     * The other side's first frame, HELLO or ERROR, within {@code timeout}. A CLOSE ends the
+     * handshake (unanswered, as section 8.2 wants); a frame the reader refuses is answered with
+     * ERROR {@code protocol_error}.
+     */
+    private static Frame readWithin(Wire wire, FrameReader reader, FrameWriter writer, Duration timeout, String who)
+            throws IOException {
         // the read timeout bounds each read; this deadline bounds the whole HELLO by closing the wire
         AtomicBoolean settled = new AtomicBoolean();
         CompletableFuture<Void> deadline = CompletableFuture.runAsync(() -> {
@@ -92,7 +101,7 @@ public final class Handshake {
         Frame frame;
         try {
             wire.setReadTimeout(timeout);
-            frame = reader.read();
+            frame = reader.read(FrameLimits.HANDSHAKE);
         } catch (SocketTimeoutException e) {
             settled.set(true);
             deadline.cancel(false);
@@ -111,6 +120,10 @@ public final class Handshake {
                 throw timedOut(wire, timeout, who);
             }
             deadline.cancel(false);
+            if (e instanceof ProtocolException) {
+                tell(writer, ErrorCode.PROTOCOL_ERROR, e.getMessage());
+                wire.close();
+            }
             throw e;
         }
         if (!settled.compareAndSet(false, true)) {
@@ -118,7 +131,8 @@ public final class Handshake {
         }
         deadline.cancel(false);
         wire.setReadTimeout(Duration.ZERO);
-        if (frame == null) {
+        if (frame == null || frame instanceof Frame.Close) {
+            wire.close();
             throw new ProtocolException(who + " closed the connection during the handshake");
         }
         return frame;
@@ -133,13 +147,17 @@ public final class Handshake {
 
     /** Tells the other side why (ERROR), closes, and returns the exception to throw. */
     private static PeerRefusedException fail(FrameWriter writer, Wire wire, ErrorCode code, String message) {
+        tell(writer, code, message);
+        wire.close();
+        return new PeerRefusedException(code, message);
+    }
+
+    private static void tell(FrameWriter writer, ErrorCode code, String message) {
         try {
             writer.writeAndFlush(new Frame.Error(code, clip(message)));
         } catch (IOException | RuntimeException ignored) {
             // the refusal stands even if the other side cannot hear it
         }
-        wire.close();
-        return new PeerRefusedException(code, message);
     }
 
     static String clip(String text) {

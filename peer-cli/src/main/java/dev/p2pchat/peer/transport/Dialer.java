@@ -2,12 +2,14 @@ package dev.p2pchat.peer.transport;
 
 import dev.p2pchat.peer.identity.Fingerprints;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /** Connects to a peer whose fingerprint we know (from the directory or {@code known_peers}). */
 public final class Dialer {
@@ -15,9 +17,19 @@ public final class Dialer {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final TlsConfig tls;
+    private final InetAddress localAddress;
 
     public Dialer(TlsConfig tls) {
+        this(tls, null);
+    }
+
+    /**
+     * A dialer whose connections leave from {@code localAddress} ({@code null}: the one the
+     * system picks), e.g. to stand for many hosts on 127/8 in a test.
+     */
+    public Dialer(TlsConfig tls, InetAddress localAddress) {
         this.tls = Objects.requireNonNull(tls, "tls");
+        this.localAddress = localAddress;
     }
 
     /**
@@ -47,11 +59,13 @@ public final class Dialer {
         }
         String where = Endpoints.describe(host, port);
         long deadline = System.nanoTime() + timeout.toNanos();
-        Socket tcp = openTcp(host, port, timeout, where);
         PeerTrustManagers.Pinned trust = new PeerTrustManagers.Pinned(expectedFingerprint);
+        // ready before connecting, so that the ClientHello follows at once: listeners drop a
+        // connection that stays silent for a few seconds
+        SSLSocketFactory factory = tls.clientContext(trust).getSocketFactory();
+        Socket tcp = openTcp(host, port, timeout, where);
         try {
-            SSLSocket socket = (SSLSocket) tls.clientContext(trust).getSocketFactory()
-                    .createSocket(tcp, host, port, true);
+            SSLSocket socket = (SSLSocket) factory.createSocket(tcp, host, port, true);
             TlsConfig.configureClient(socket);
             Duration left = Duration.ofNanos(deadline - System.nanoTime());
             Handshakes.run(tcp, socket, left.isNegative() ? Duration.ofMillis(1) : left);
@@ -79,7 +93,7 @@ public final class Dialer {
         }
     }
 
-    private static Socket openTcp(String host, int port, Duration timeout, String where) throws TransportException {
+    private Socket openTcp(String host, int port, Duration timeout, String where) throws TransportException {
         InetSocketAddress address = new InetSocketAddress(host, port);
         if (address.isUnresolved()) {
             throw new TransportException("cannot reach " + where + ": unknown host");
@@ -87,6 +101,9 @@ public final class Dialer {
         Socket tcp = new Socket();
         try {
             tcp.setTcpNoDelay(true);
+            if (localAddress != null) {
+                tcp.bind(new InetSocketAddress(localAddress, 0));
+            }
             tcp.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
             return tcp;
         } catch (SocketTimeoutException e) {

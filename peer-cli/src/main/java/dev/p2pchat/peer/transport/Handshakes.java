@@ -56,6 +56,11 @@ final class Handshakes {
         tls.setSoTimeout(0);
     }
 
+    /** Closes {@code closeable} after {@code delay}, unless the returned future is cancelled first. */
+    static ScheduledFuture<?> closeAfter(Closeable closeable, Duration delay) {
+        return WATCHDOG.schedule(() -> closeQuietly(closeable), Math.max(1, delay.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
     private static boolean isTimeout(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException) {

@@ -16,6 +16,7 @@ import dev.p2pchat.peer.session.Wire;
 import dev.p2pchat.peer.transport.Dialer;
 import dev.p2pchat.peer.transport.PeerConnection;
 import dev.p2pchat.peer.transport.TlsConfig;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,9 @@ class LoadEndToEndTest {
             try (PeerProcess listener = new PeerProcess(bob, tmp.resolve("logs"), "listen")) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> listener.err().contains("Online as"));
                 for (int i = 0; i < SENDERS; i++) {
-                    sessions.add(connect(api, directory.url(), "load" + i, timers));
+                    // each from its own address, as fifty hosts: a listener takes 8 sessions per address
+                    InetAddress host = InetAddress.getByName("127.0.1." + (i + 1));
+                    sessions.add(connect(api, "load" + i, host, timers));
                 }
                 await().atMost(Duration.ofSeconds(60)).until(() -> count(listener.err(), "connected.") == SENDERS);
 
@@ -104,7 +107,7 @@ class LoadEndToEndTest {
         }
     }
 
-    private ChatSession connect(HttpDirectory api, String server, String name, ScheduledExecutorService timers)
+    private ChatSession connect(HttpDirectory api, String name, InetAddress host, ScheduledExecutorService timers)
             throws Exception {
         Path home = tmp.resolve(name);
         Files.createDirectories(home);
@@ -112,7 +115,7 @@ class LoadEndToEndTest {
         api.register(name, (name + " password").toCharArray());
         String token = api.login(name, (name + " password").toCharArray(), identity.fingerprint()).token();
         Peer listener = api.lookup(token, "listener");
-        PeerConnection connection = new Dialer(TlsConfig.create(identity))
+        PeerConnection connection = new Dialer(TlsConfig.create(identity), host)
                 .connect(listener.host(), listener.port(), listener.fingerprint(), Duration.ofSeconds(10));
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());

@@ -51,6 +51,7 @@ class FrameReaderFuzzTest {
     @FuzzTest(maxDuration = "60s")
     void anyBytes(byte[] input) throws IOException {
         readAll(input);
+        assertHandshakeLimitsOnlyNarrow(input);
     }
 
     /**
@@ -83,6 +84,36 @@ class FrameReaderFuzzTest {
         Frame read = readAll(frame);
         if (read != null) {
             assertThat(read.type()).isEqualTo(type);
+        }
+        assertHandshakeLimitsOnlyNarrow(frame);
+    }
+
+    /**
+     * Read within {@link FrameLimits#HANDSHAKE}, the first frame of {@code input} is the same frame
+     * when the limits accept its type, and a short ProtocolException otherwise: the limits never
+     * let through what the wire refuses, nor change what they let through.
+     */
+    private static void assertHandshakeLimitsOnlyNarrow(byte[] input) throws IOException {
+        Frame unrestricted;
+        boolean wireRefuses = false;
+        try {
+            unrestricted = new FrameReader(new ByteArrayInputStream(input)).read();
+        } catch (ProtocolException e) {
+            unrestricted = null;
+            wireRefuses = true;
+        }
+        Frame restricted;
+        try {
+            restricted = new FrameReader(new ByteArrayInputStream(input)).read(FrameLimits.HANDSHAKE);
+        } catch (ProtocolException e) {
+            assertThat(e.getMessage()).isNotBlank().hasSizeLessThanOrEqualTo(256);
+            assertThat(wireRefuses || !FrameLimits.HANDSHAKE.types().contains(unrestricted.type())).isTrue();
+            return;
+        }
+        assertThat(wireRefuses).isFalse();
+        assertThat(restricted).isEqualTo(unrestricted);
+        if (restricted != null) {
+            assertThat(FrameLimits.HANDSHAKE.types()).contains(restricted.type());
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,6 +92,81 @@ class FrameReaderMalformedTest {
         assertThat(reader.read()).isEqualTo(new Frame.Chat("a"));
         assertThat(reader.read()).isNull();
         assertThat(reader.read()).isNull();
+    }
+
+    // --- limits stricter than the wire's (before HELLO) -----------------------------------
+
+    @Test
+    void duringTheHandshakeOnlyHelloErrorAndCloseAreReadAndRefusedOnTheirHeader() {
+        FrameLimits handshake = FrameLimits.HANDSHAKE;
+        assertRejected(new FiveBytesOnly(hex("13 00 10 00 00")), handshake, "FILE_DATA frame not allowed during the handshake");
+        assertRejected(new FiveBytesOnly(hex("02 00 01 00 00")), handshake, "CHAT frame not allowed during the handshake");
+        assertRejected(new FiveBytesOnly(hex("10 00 00 00 24")), handshake, "FILE_OFFER frame not allowed during the handshake");
+        assertRejected(new FiveBytesOnly(hex("20 00 00 00 08")), handshake, "PING frame not allowed during the handshake");
+        assertRejected(new FiveBytesOnly(hex("21 00 00 00 08")), handshake, "PONG frame not allowed during the handshake");
+    }
+
+    @Test
+    void theWireChecksStillComeFirstAndKeepTheirMessages() {
+        FrameLimits handshake = FrameLimits.HANDSHAKE;
+        assertRejected(new FiveBytesOnly(hex("7a 00 00 00 00")), handshake, "unknown frame type 0x7a");
+        assertRejected(new FiveBytesOnly(hex("13 ff ff ff ff")), handshake, "frame length 4294967295 exceeds 1048576");
+        assertRejected(new FiveBytesOnly(hex("02 00 01 11 70")), handshake, "CHAT frame length 70000 exceeds 65536");
+        assertRejected(new FiveBytesOnly(hex("01 00 00 40 01")), handshake, "HELLO frame length 16385 exceeds 16384");
+        assertRejected(hex("01 00 00"), handshake, "truncated frame header");
+        assertRejected(hex("01 00 00 00 0a 7b 7d"), handshake, "truncated frame: expected 10 payload bytes, got 2");
+        assertRejected(frame(0x01, "{\"version\":1}"), handshake, "bad HELLO payload: missing field 'username'");
+    }
+
+    @Test
+    void aSmallerMaximumIsCheckedOnTheHeader() {
+        FrameLimits small = new FrameLimits("before HELLO", Set.of(FrameType.HELLO), 4096);
+        assertRejected(new FiveBytesOnly(hex("01 00 00 10 01")), small, "HELLO frame length 4097 exceeds 4096 before HELLO");
+        assertRejected(new FiveBytesOnly(hex("7e 00 00 00 10")), small, "ERROR frame not allowed before HELLO");
+    }
+
+    @Test
+    void framesWithinTheLimitsReadAsUsual() throws IOException {
+        byte[] hello = frame(0x01, "{\"version\":1,\"username\":\"alice\",\"client\":\"x\"}");
+        byte[] error = frame(0x7e, "{\"code\":\"too_many_sessions\",\"message\":\"busy\"}");
+        byte[] close = frame(0x7f, "{\"reason\":\"bye\"}");
+        for (byte[] bytes : new byte[][] {hello, error, close}) {
+            assertThat(new FrameReader(new ByteArrayInputStream(bytes)).read(FrameLimits.HANDSHAKE))
+                    .isEqualTo(new FrameReader(new ByteArrayInputStream(bytes)).read());
+        }
+        assertThat(new FrameReader(InputStream.nullInputStream()).read(FrameLimits.HANDSHAKE)).isNull();
+    }
+
+    @Test
+    void aFileDataHeaderDuringTheHandshakeAllocatesNoPayloadBuffer() throws IOException {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        org.junit.jupiter.api.Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported()
+                && threads.isThreadAllocatedMemoryEnabled());
+        byte[] megabyte = hex("13 00 10 00 00"); // a valid header on the wire: FILE_DATA of 1 MiB
+        readExpectingFailure(megabyte, FrameLimits.HANDSHAKE); // warm up: load classes once
+        long thread = Thread.currentThread().getId();
+
+        long before = threads.getThreadAllocatedBytes(thread);
+        readExpectingFailure(megabyte, FrameLimits.HANDSHAKE);
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
+    @Test
+    void limitsAreCheckedWhenMade() {
+        assertThatThrownBy(() -> new FrameLimits("x", Set.of(), 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameLimits("x", Set.of(FrameType.HELLO), -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameLimits("x", Set.of(FrameType.HELLO), Frames.MAX_PAYLOAD + 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new FrameReader(InputStream.nullInputStream()).read(null))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(FrameLimits.HANDSHAKE.types()).containsExactlyInAnyOrder(FrameType.HELLO, FrameType.ERROR,
+                FrameType.CLOSE);
+        assertThat(FrameLimits.ANY.types()).containsExactlyInAnyOrder(FrameType.values());
     }
 
     // --- JSON ---------------------------------------------------------------------------
@@ -294,6 +370,16 @@ class FrameReaderMalformedTest {
         assertRejected(in, 1, message);
     }
 
+    private static void assertRejected(byte[] bytes, FrameLimits limits, String message) {
+        assertRejected(new ByteArrayInputStream(bytes), limits, message);
+    }
+
+    /** The first frame, read within {@code limits}, must fail with {@code message}. */
+    private static void assertRejected(InputStream in, FrameLimits limits, String message) {
+        FrameReader reader = new FrameReader(in);
+        assertThatThrownBy(() -> reader.read(limits)).isInstanceOf(ProtocolException.class).hasMessage(message);
+    }
+
     /** Frames before {@code frameNumber} must read fine; that one must fail with {@code message}. */
     private static void assertRejected(InputStream in, int frameNumber, String message) {
         FrameReader reader = new FrameReader(in);
@@ -306,8 +392,12 @@ class FrameReaderMalformedTest {
     }
 
     private static void readExpectingFailure(byte[] bytes) {
+        readExpectingFailure(bytes, FrameLimits.ANY);
+    }
+
+    private static void readExpectingFailure(byte[] bytes, FrameLimits limits) {
         try {
-            new FrameReader(new FiveBytesOnly(bytes)).read();
+            new FrameReader(new FiveBytesOnly(bytes)).read(limits);
             fail("expected a ProtocolException");
         } catch (IOException expected) {
             // fine

@@ -1,7 +1,6 @@
 package dev.p2pchat.peer.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.p2pchat.peer.protocol.ErrorCode;
@@ -226,12 +225,14 @@ class HandshakeTest {
     void aBusyListenersErrorReachesTheDialer() throws Exception {
         Harness.Link link = harness.link();
         RawPeer bob = new RawPeer(link.listener());
-        CompletableFuture<Frame.Hello> dialed = dial(new TestWire(link.dialer()), "bob", TIMEOUT);
+        TestWire dialer = new TestWire(link.dialer());
+        CompletableFuture<Frame.Hello> dialed = dial(dialer, "bob", TIMEOUT);
         bob.expect(Frame.Hello.class);
         bob.send(new Frame.Error(ErrorCode.TOO_MANY_SESSIONS, "busy"));
         PeerRefusedException refused = failure(dialed, PeerRefusedException.class);
         assertThat(refused.code()).isEqualTo(ErrorCode.TOO_MANY_SESSIONS);
         assertThat(refused.getMessage()).isEqualTo("bob refused the connection: busy");
+        assertThat(dialer.closed).as("a refused dial drops the connection").isTrue();
     }
 
     @Test
@@ -239,10 +240,58 @@ class HandshakeTest {
         Harness.Link link = harness.link();
         RawPeer alice = new RawPeer(link.dialer());
         CompletableFuture<Frame.Hello> accepted = accept(new TestWire(link.listener()), (c, f) -> { }, TIMEOUT);
-        alice.send(new Frame.Chat("hi, no hello"));
+        alice.sendRaw(ProtocolViolationTest.frame(0x02, "hi, no hello")); // in one write: refused on its header
         Frame.Error error = alice.expectErrorThenEnd();
-        assertThat(error).isEqualTo(new Frame.Error(ErrorCode.PROTOCOL_ERROR, "expected HELLO, got CHAT"));
-        assertThat(failure(accepted, PeerRefusedException.class).code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(error).isEqualTo(new Frame.Error(ErrorCode.PROTOCOL_ERROR, "CHAT frame not allowed during the handshake"));
+        assertThat(failure(accepted, ProtocolException.class)).hasMessage("CHAT frame not allowed during the handshake");
+    }
+
+    @Test
+    void aFileDataHeaderBeforeHelloIsRefusedOnTheHeaderWithoutWaitingForItsMegabyte() throws Exception {
+        Harness.Link link = harness.link();
+        RawPeer alice = new RawPeer(link.dialer());
+        TestWire listener = new TestWire(link.listener());
+        CompletableFuture<Frame.Hello> accepted = accept(listener, (c, f) -> { }, TIMEOUT);
+
+        alice.sendRaw(ProtocolViolationTest.hex("13 00 10 00 00")); // FILE_DATA of 1 MiB, whose payload never comes
+
+        Frame.Error error = alice.expectErrorThenEnd();
+        assertThat(error).isEqualTo(new Frame.Error(ErrorCode.PROTOCOL_ERROR,
+                "FILE_DATA frame not allowed during the handshake"));
+        assertThat(failure(accepted, ProtocolException.class))
+                .hasMessage("FILE_DATA frame not allowed during the handshake");
+        assertThat(listener.closed).isTrue();
+    }
+
+    @Test
+    void aChatHeaderInsteadOfTheListenersHelloIsRefusedOnTheHeader() throws Exception {
+        Harness.Link link = harness.link();
+        RawPeer bob = new RawPeer(link.listener());
+        TestWire dialer = new TestWire(link.dialer());
+        CompletableFuture<Frame.Hello> dialed = dial(dialer, "bob", TIMEOUT);
+        bob.expect(Frame.Hello.class);
+
+        bob.sendRaw(ProtocolViolationTest.hex("02 00 01 00 00")); // CHAT of 64 KiB, whose payload never comes
+
+        assertThat(failure(dialed, ProtocolException.class)).hasMessage("CHAT frame not allowed during the handshake");
+        assertThat(bob.expectErrorThenEnd()).isEqualTo(new Frame.Error(ErrorCode.PROTOCOL_ERROR,
+                "CHAT frame not allowed during the handshake"));
+        assertThat(dialer.closed).isTrue();
+    }
+
+    @Test
+    void aCloseInsteadOfHelloEndsTheHandshakeWithoutAnAnswer() throws Exception {
+        Harness.Link link = harness.link();
+        RawPeer alice = new RawPeer(link.dialer());
+        TestWire listener = new TestWire(link.listener());
+        CompletableFuture<Frame.Hello> accepted = accept(listener, (c, f) -> { }, TIMEOUT);
+
+        alice.send(new Frame.Close("changed my mind"));
+
+        assertThat(failure(accepted, ProtocolException.class))
+                .hasMessage("the peer closed the connection during the handshake");
+        alice.expectEnd();
+        assertThat(listener.closed).isTrue();
     }
 
     @Test
@@ -316,14 +365,17 @@ class HandshakeTest {
     }
 
     @Test
-    void aHelloWithABadPayloadIsAProtocolException() {
+    void aHelloWithABadPayloadIsAProtocolErrorTheDialerIsToldOf() throws Exception {
         Harness.Link link = harness.link();
-        CompletableFuture<Frame.Hello> accepted = accept(new TestWire(link.listener()), (c, f) -> { }, TIMEOUT);
-        assertThatThrownBy(() -> {
-            new RawPeer(link.dialer()).sendRaw(ProtocolViolationTest.frame(0x01, "{\"version\":1}"));
-            accepted.get(5, TimeUnit.SECONDS);
-        }).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(ProtocolException.class)
-                .hasMessage("bad HELLO payload: missing field 'username'");
+        RawPeer alice = new RawPeer(link.dialer());
+        TestWire listener = new TestWire(link.listener());
+        CompletableFuture<Frame.Hello> accepted = accept(listener, (c, f) -> { }, TIMEOUT);
+
+        alice.sendRaw(ProtocolViolationTest.frame(0x01, "{\"version\":1}"));
+
+        assertThat(failure(accepted, ProtocolException.class)).hasMessage("bad HELLO payload: missing field 'username'");
+        assertThat(alice.expectErrorThenEnd()).isEqualTo(new Frame.Error(ErrorCode.PROTOCOL_ERROR,
+                "bad HELLO payload: missing field 'username'"));
+        assertThat(listener.closed).isTrue();
     }
 }

@@ -163,23 +163,6 @@ class DialerListenerTest extends TransportFixture {
     }
 
     @Test
-    void connectionsOverTheBoundAreClosedAtOnce() throws Exception {
-        Listener listener = closeLater(Listener.open(LOOPBACK, 0, bobTls, TIMEOUT, 4, 1, connection -> {
-            accepted.add(connection);
-            try {
-                Thread.sleep(Long.MAX_VALUE); // the session runs on the callback's thread
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        dial(aliceTls, listener, bob);
-        nextAccepted();
-
-        Socket extra = silentClient(listener);
-        assertThat(readUntilClosed(extra, Duration.ofSeconds(2))).isTrue();
-    }
-
-    @Test
     void refusedConnectionIsAClearMessage() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, LOOPBACK)) {

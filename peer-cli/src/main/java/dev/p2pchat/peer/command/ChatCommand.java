@@ -29,6 +29,9 @@ public final class ChatCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConnectOptions connectOptions;
+
     @Parameters(paramLabel = "NAME", description = "Who to chat with.")
     String name;
 
@@ -44,7 +47,7 @@ public final class ChatCommand implements Callable<Integer> {
         Cli cli = root.cli(spec);
         UsernameArguments.require(name);
         Home.SavedSession session = cli.session();
-        PeerAccess access = new PeerAccess(cli, session);
+        PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             ChatSession chat = connect(cli, access, console, name, address, receive.policy(cli));

@@ -22,6 +22,9 @@ public final class ListenCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    ConnectOptions connectOptions;
+
     @Option(names = "--port", paramLabel = "N", defaultValue = "0",
             description = "Port to listen on (default: any free port; the directory tells peers which).")
     int port;
@@ -43,7 +46,7 @@ public final class ListenCommand implements Callable<Integer> {
         }
         Cli cli = root.cli(spec);
         Home.SavedSession session = cli.session();
-        PeerAccess access = new PeerAccess(cli, session);
+        PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port, Listening.renewEvery(renewSeconds))) {

@@ -6,10 +6,15 @@ import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.session.ChatSession;
 import dev.p2pchat.peer.session.PeerRefusedException;
 import dev.p2pchat.peer.session.ReceivePolicy;
+import dev.p2pchat.peer.connect.Responder;
+import dev.p2pchat.peer.directory.Signal;
+import dev.p2pchat.peer.directory.SignalChannel;
 import dev.p2pchat.peer.transport.Listener;
 import dev.p2pchat.peer.transport.PeerConnection;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +43,15 @@ final class Listening implements AutoCloseable {
     private volatile ScheduledFuture<?> renewal;
     private volatile Duration retry = FIRST_RETRY;
     private volatile boolean renewing = true;
+    /** Answers dialers who ask, through the directory, to meet us (reverse, punch, relay). */
+    private final Responder responder;
+    private final ScheduledExecutorService signals = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "p2pchat-signals");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile SignalChannel channel;
+    private volatile Duration signalRetry = FIRST_RETRY;
 
     private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port,
                       Duration renewEvery) throws IOException {
@@ -47,8 +61,8 @@ final class Listening implements AutoCloseable {
         this.console = console;
         this.policy = policy;
         this.token = token;
-        this.listener = Listener.open(null, port, access.tls(), Listener.DEFAULT_HANDSHAKE_TIMEOUT,
-                Listener.DEFAULT_MAX_CONCURRENT_HANDSHAKES, this::serve);
+        this.listener = Listener.open(null, port, access.tls(), Listener.Limits.DEFAULT, this::serve);
+        this.responder = new Responder(listener, cli.server(), access, access.connector().timing());
         this.shutdownHook = new Thread(this::close, "p2pchat-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -72,6 +86,7 @@ final class Listening implements AutoCloseable {
                     + "; known peers can connect, retrying to go online.");
             listening.schedule(FIRST_RETRY.compareTo(renewEvery) < 0 ? FIRST_RETRY : renewEvery);
         }
+        listening.signals.execute(listening::openSignals);
         return listening;
     }
 
@@ -143,6 +158,53 @@ final class Listening implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a signalling channel open so that peers behind NATs can reach us: reopened with
+     * backoff when it breaks; a directory without signalling is said once and not asked again.
+     */
+    private void openSignals() {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            SignalChannel opened = cli.directory().signals(token, true, new SignalChannel.Handler() {
+                @Override
+                public void onSignal(Signal signal) {
+                    responder.onSignal(signal);
+                }
+
+                @Override
+                public void onClosed(String why) {
+                    responder.onClosed(why);
+                    channel = null;
+                    if (!closed.get()) {
+                        reopenSignals();
+                    }
+                }
+            });
+            responder.attach(opened);
+            channel = opened;
+            signalRetry = FIRST_RETRY;
+        } catch (DirectoryException e) {
+            if (e.kind() == DirectoryException.Kind.SERVER) {
+                console.input().status("The directory offers no signalling channel: only peers that can reach "
+                        + "your port directly can connect (" + e.getMessage() + ").");
+                return;
+            }
+            reopenSignals();
+        }
+    }
+
+    private void reopenSignals() {
+        Duration wait = signalRetry;
+        signalRetry = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait.multipliedBy(2);
+        try {
+            signals.schedule(this::openSignals, wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // shutting down
+        }
+    }
+
     /** Goes offline, stops listening and says goodbye to every peer. Idempotent. */
     @Override
     public void close() {
@@ -152,6 +214,12 @@ final class Listening implements AutoCloseable {
         ScheduledFuture<?> pending = renewal;
         if (pending != null) {
             pending.cancel(false);
+        }
+        signals.shutdownNow();
+        responder.close();
+        SignalChannel open = channel;
+        if (open != null) {
+            open.close();
         }
         listener.close();
         console.closeAll();

@@ -2,9 +2,11 @@ package dev.p2pchat.peer.command;
 
 import dev.p2pchat.peer.connect.ConnectEvents;
 import dev.p2pchat.peer.connect.Connector;
+import dev.p2pchat.peer.connect.Rung;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.transport.TlsConfig;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
@@ -18,6 +20,7 @@ final class PeerAccess implements ConnectEvents {
 
     private final TlsConfig tls;
     private final Connector connector;
+    private final boolean explain;
     private volatile Consumer<String> status;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "p2pchat-timers");
@@ -25,10 +28,12 @@ final class PeerAccess implements ConnectEvents {
         return thread;
     });
 
-    PeerAccess(Cli cli, Home.SavedSession session) throws IdentityException {
+    PeerAccess(Cli cli, Home.SavedSession session, ConnectOptions options) throws IdentityException {
         this.tls = TlsConfig.create(cli.identity());
         this.status = cli::status;
-        this.connector = new Connector(session.username(), session.token(), tls, cli.knownPeers(), cli::directory, this);
+        this.explain = options.explain;
+        this.connector = new Connector(session.username(), session.token(), tls, cli.knownPeers(), cli::directory, this,
+                options.timing());
     }
 
     Connector connector() {
@@ -46,6 +51,41 @@ final class PeerAccess implements ConnectEvents {
     /** From now on, events are shown through {@code console} (above the prompt on a terminal). */
     void showOn(LineInput console) {
         this.status = console::status;
+    }
+
+    @Override
+    public void trying(Rung rung, String endpoint) {
+        explain(name(rung) + " " + endpoint + " ...");
+    }
+
+    @Override
+    public void failed(Rung rung, String endpoint, Duration took, String reason) {
+        explain(name(rung) + " " + endpoint + " failed after " + took.toMillis() + " ms: " + Text.printable(reason));
+    }
+
+    @Override
+    public void connected(Rung rung, String endpoint, Duration took) {
+        explain(name(rung) + " " + endpoint + " ok in " + took.toMillis() + " ms: this path won");
+    }
+
+    @Override
+    public void step(String what) {
+        explain(Text.printable(what));
+    }
+
+    private void explain(String line) {
+        if (explain) {
+            status.accept("explain: " + line);
+        }
+    }
+
+    private static String name(Rung rung) {
+        return switch (rung) {
+            case DIRECT -> "direct";
+            case REVERSE -> "dial-back";
+            case PUNCHED -> "hole punch";
+            case RELAYED -> "relay";
+        };
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +26,9 @@ public final class SendCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ConnectOptions connectOptions;
 
     @Parameters(index = "0", paramLabel = "NAME", description = "Who to send to.")
     String name;
@@ -46,7 +50,7 @@ public final class SendCommand implements Callable<Integer> {
             }
         }
         Home.SavedSession session = cli.session();
-        PeerAccess access = new PeerAccess(cli, session);
+        PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             ChatSession chat = ChatCommand.connect(cli, access, console, name, address, ReceivePolicy.refuseAll());

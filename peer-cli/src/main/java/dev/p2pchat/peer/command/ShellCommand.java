@@ -43,6 +43,9 @@ public final class ShellCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
+    ConnectOptions connectOptions;
+
+    @Mixin
     ReceiveOptions receive;
 
     /** For tests: how often presence is renewed (the directory's TTL is 60 s; 20 s leaves two retries). */
@@ -56,7 +59,7 @@ public final class ShellCommand implements Callable<Integer> {
         cli.status("p2pchat: chat and send files directly (directory " + cli.server() + ").");
         Home.SavedSession session = logIn(cli, prompter);
         int port = askPort(prompter);
-        PeerAccess access = new PeerAccess(cli, session);
+        PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port, Listening.renewEvery(renewSeconds))) {

@@ -21,6 +21,10 @@ public interface ConnectEvents {
     default void connected(Rung rung, String endpoint, Duration took) {
     }
 
+    /** Something the ladder learned or did on the way (for {@code --explain}). */
+    default void step(String what) {
+    }
+
     /** A peer's key was written to known_peers on first contact. */
     default void pinned(String username, String fingerprint) {
     }

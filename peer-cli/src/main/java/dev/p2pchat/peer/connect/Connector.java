@@ -36,12 +36,18 @@ public final class Connector {
     private final Trust trust;
     private final TlsConfig tls;
     private final ConnectEvents events;
+    private final Timing timing;
 
     public Connector(String me, String token, TlsConfig tls, KnownPeers known, DirectorySource directory,
-                     ConnectEvents events) {
+                     ConnectEvents events, Timing timing) {
         this.trust = new Trust(me, token, known, directory, events);
         this.tls = tls;
         this.events = events;
+        this.timing = timing;
+    }
+
+    public Timing timing() {
+        return timing;
     }
 
     public String me() {
@@ -67,7 +73,8 @@ public final class Connector {
             throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
         }
         // the name asked for, never the directory's spelling of it: the directory only supplies where and which key
-        return trust.target(name, peer.host(), peer.port(), peer.fingerprint());
+        return trust.target(name, peer.host(), peer.port(), peer.fingerprint(), peer.reachableBySignal(),
+                peer.localAddresses());
     }
 
     /**
@@ -82,31 +89,42 @@ public final class Connector {
         if (fingerprint == null) {
             throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
         }
-        return trust.target(name, host, port, fingerprint);
+        return trust.target(name, host, port, fingerprint, false, java.util.List.of());
     }
 
-    /** Dials, pins the key, says HELLO; a first contact's key is then written to known_peers. */
+    /**
+     * Reaches the target by the connection ladder (direct, reverse, hole punch, relay: whichever
+     * path first completes TLS with the pinned key and HELLO), then writes a first contact's key
+     * to known_peers.
+     */
     public Link dial(Target target) throws ConnectException, IdentityException {
-        String endpoint = Endpoints.format(target.host(), target.port());
-        long start = System.nanoTime();
-        events.trying(Rung.DIRECT, endpoint);
-        PeerConnection connection;
+        Ladder ladder = new Ladder(trust, new Dialer(tls), (connection, rung, endpoint) ->
+                hello(connection, target, rung, endpoint), events, timing);
+        Link link;
         try {
-            connection = new Dialer(tls).connect(target.host(), target.port(), target.fingerprint(),
-                    Dialer.DEFAULT_TIMEOUT);
-        } catch (FingerprintMismatchException e) {
-            events.failed(Rung.DIRECT, endpoint, since(start), "wrong key");
-            throw new ConnectException(ConnectException.Reason.IDENTITY_MISMATCH, "REFUSED: the peer at " + endpoint
-                    + " is not " + target.username() + ": it presented key " + Fingerprints.pretty(e.actual()) + ", "
-                    + (target.known() ? "known_peers has " : "the directory says ") + Fingerprints.pretty(target.fingerprint()));
-        } catch (TransportException e) {
-            events.failed(Rung.DIRECT, endpoint, since(start), e.getMessage());
-            throw new ConnectException(ConnectException.Reason.UNREACHABLE, e.getMessage(), e);
+            link = ladder.reach(target);
+        } catch (ConnectException e) {
+            FingerprintMismatchException mismatch = mismatch(e);
+            if (mismatch != null) {
+                throw new ConnectException(ConnectException.Reason.IDENTITY_MISMATCH, "REFUSED: the peer at "
+                        + mismatch.where() + " is not " + target.username() + ": it presented key "
+                        + Fingerprints.pretty(mismatch.actual()) + ", " + (target.known() ? "known_peers has "
+                        : "the directory says ") + Fingerprints.pretty(target.fingerprint()), mismatch);
+            }
+            throw e;
         }
-        Link link = hello(connection, target, Rung.DIRECT, endpoint);
-        events.connected(Rung.DIRECT, endpoint, since(start));
         trust.pinIfNew(target);
         return link;
+    }
+
+    /** A wrong key anywhere on the ladder is what the user must hear about, not "every way failed". */
+    private static FingerprintMismatchException mismatch(ConnectException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof FingerprintMismatchException mismatch) {
+                return mismatch;
+            }
+        }
+        return null;
     }
 
     private Link hello(PeerConnection connection, Target target, Rung rung, String endpoint) throws ConnectException {

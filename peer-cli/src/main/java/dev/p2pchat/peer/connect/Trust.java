@@ -47,13 +47,15 @@ final class Trust {
     }
 
     /** The target with the key known_peers pins, or the directory's key for a first contact. */
-    Target target(String name, String host, int port, String fingerprint) throws ConnectException {
+    Target target(String name, String host, int port, String fingerprint, boolean signal,
+                  java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> localAddresses) throws ConnectException {
         KnownPeers.Verdict verdict = known.check(name, fingerprint);
         if (verdict.status() == KnownPeers.Status.MISMATCH) {
             throw new ConnectException(ConnectException.Reason.KEY_CHANGED,
                     "REFUSED: " + keyChanged(name, verdict.knownFingerprint(), fingerprint));
         }
-        return new Target(name, host, port, fingerprint, verdict.status() == KnownPeers.Status.TRUSTED);
+        return new Target(name, host, port, fingerprint, verdict.status() == KnownPeers.Status.TRUSTED, signal,
+                localAddresses);
     }
 
     /** After a successful handshake with a first contact: its key goes to known_peers. */

@@ -36,6 +36,9 @@ public interface Directory {
         }
     }
 
+    /** Where the directory is (its host is also the relay's, unless the directory names another). */
+    java.net.URI base();
+
     /** Creates an account. The password array is zeroed. */
     String register(String username, char[] password) throws DirectoryException;
 

@@ -73,6 +73,7 @@ public final class HttpDirectory implements Directory {
         this.answers = new Answers(this.base);
     }
 
+    @Override
     public URI base() {
         return base;
     }

@@ -48,6 +48,44 @@ public final class Dialer {
     public PeerConnection connect(String host, int port, String expectedFingerprint, Duration timeout)
             throws TransportException {
         Objects.requireNonNull(host, "host");
+        check(expectedFingerprint, port, timeout);
+        String where = Endpoints.describe(host, port);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        // ready before connecting, so that the ClientHello follows at once: listeners drop a
+        // connection that stays silent for a few seconds
+        PeerTrustManagers.Pinned trust = new PeerTrustManagers.Pinned(expectedFingerprint);
+        SSLSocketFactory factory = tls.clientContext(trust).getSocketFactory();
+        Socket tcp = openTcp(host, port, timeout, where);
+        return handshake(tcp, factory, trust, host, port, expectedFingerprint, deadline, timeout);
+    }
+
+    /**
+     * The TLS client side over a TCP connection that is already open, whoever opened it: a
+     * connection the peer dialed back to us, one that met ours in a hole punch, or one spliced
+     * by the relay. Pins {@code expectedFingerprint} exactly as {@link #connect} does; on
+     * failure the socket is closed.
+     */
+    public PeerConnection secure(Socket tcp, String expectedFingerprint, Duration timeout) throws TransportException {
+        InetSocketAddress remote = (InetSocketAddress) tcp.getRemoteSocketAddress();
+        if (remote == null) {
+            throw new IllegalArgumentException("the socket is not connected");
+        }
+        String host = remote.getAddress().getHostAddress();
+        check(expectedFingerprint, remote.getPort(), timeout);
+        PeerTrustManagers.Pinned trust = new PeerTrustManagers.Pinned(expectedFingerprint);
+        SSLSocketFactory factory = tls.clientContext(trust).getSocketFactory();
+        try {
+            tcp.setTcpNoDelay(true);
+        } catch (IOException e) {
+            Handshakes.closeQuietly(tcp);
+            throw new TransportException("the connection to " + Endpoints.describe(host, remote.getPort())
+                    + " broke: " + Endpoints.reason(e), e);
+        }
+        return handshake(tcp, factory, trust, host, remote.getPort(), expectedFingerprint,
+                System.nanoTime() + timeout.toNanos(), timeout);
+    }
+
+    private static void check(String expectedFingerprint, int port, Duration timeout) {
         if (!Fingerprints.isValid(expectedFingerprint)) {
             throw new IllegalArgumentException("not a fingerprint: expected 64 lowercase hex characters");
         }
@@ -57,13 +95,12 @@ public final class Dialer {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, not " + timeout);
         }
+    }
+
+    private PeerConnection handshake(Socket tcp, SSLSocketFactory factory, PeerTrustManagers.Pinned trust, String host,
+                                     int port, String expectedFingerprint, long deadline, Duration timeout)
+            throws TransportException {
         String where = Endpoints.describe(host, port);
-        long deadline = System.nanoTime() + timeout.toNanos();
-        PeerTrustManagers.Pinned trust = new PeerTrustManagers.Pinned(expectedFingerprint);
-        // ready before connecting, so that the ClientHello follows at once: listeners drop a
-        // connection that stays silent for a few seconds
-        SSLSocketFactory factory = tls.clientContext(trust).getSocketFactory();
-        Socket tcp = openTcp(host, port, timeout, where);
         try {
             SSLSocket socket = (SSLSocket) factory.createSocket(tcp, host, port, true);
             TlsConfig.configureClient(socket);

@@ -6,14 +6,21 @@ package dev.p2pchat.peer.transport;
  */
 public class FingerprintMismatchException extends TransportException {
 
+    private final String where;
     private final String expected;
     private final String actual;
 
     public FingerprintMismatchException(String where, String expected, String actual) {
         super("the peer at " + where + " is not who we expected: its fingerprint is " + actual
                 + ", expected " + expected);
+        this.where = where;
         this.expected = expected;
         this.actual = actual;
+    }
+
+    /** host:port of the peer that presented the wrong key. */
+    public String where() {
+        return where;
     }
 
     public String expected() {

@@ -14,6 +14,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -212,6 +213,10 @@ public final class Listener implements Closeable {
         try {
             server = new ServerSocket();
             server.setReuseAddress(true);
+            // hole punching dials out from this same port (docs/PROTOCOL.md, "the connection ladder")
+            if (server.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                server.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             server.bind(address);
         } catch (IOException e) {
             if (server != null) {
@@ -273,6 +278,33 @@ public final class Listener implements Closeable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Serves a TCP connection this side opened itself (dialed back on request, met in a hole
+     * punch, or joined at the relay) exactly like an accepted one: TLS server, the same limits,
+     * then the callback. Returns false, and closes it, when there is no room for it.
+     */
+    public boolean adopt(Socket tcp) {
+        if (closed || !tcp.isConnected()) {
+            Handshakes.closeQuietly(tcp);
+            return false;
+        }
+        long acceptedAt = System.nanoTime();
+        InetAddress source = Slots.sourceOf(tcp.getInetAddress());
+        Slots.Outcome slot = handshakes.tryAcquire(source);
+        if (slot != Slots.Outcome.TAKEN) {
+            drop(tcp, "too many handshakes for an adopted connection");
+            return false;
+        }
+        try {
+            workers.execute(() -> serve(tcp, source, acceptedAt));
+            return true;
+        } catch (RejectedExecutionException e) {
+            handshakes.release(source);
+            drop(tcp, "listener closed");
+            return false;
         }
     }
 

@@ -93,8 +93,11 @@ final class Walkthrough {
         ContractClient.Reply online = api.put("/api/v1/presence", alice, json(Map.of("port", 7000)));
         assertThat(online.status()).isEqualTo(200);
         assertThat(online.body().get("host").asString()).isEqualTo("127.0.0.1");
-        assertThat(api.put("/api/v1/presence", bob, json(Map.of("port", 7001, "host", "bob.example"))).status())
-                .isEqualTo(200);
+        ContractClient.Reply chosenHost = api.put("/api/v1/presence", bob,
+                json(Map.of("port", 7001, "host", "10.0.0.1")));
+        assertThat(chosenHost.status()).as("a chosen host is refused").isEqualTo(400);
+        assertThat(chosenHost.body().get("errors").findValuesAsString("field")).containsExactly("host");
+        assertThat(api.put("/api/v1/presence", bob, json(Map.of("port", 7001))).status()).isEqualTo(200);
         assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 70000))).status()).isEqualTo(400);
         assertThat(api.send("PUT", "/api/v1/presence", alice, "text/plain", "7000").status()).isEqualTo(415);
         assertThat(api.put("/api/v1/presence", alice, " ".repeat(20_000)).status()).isEqualTo(413);

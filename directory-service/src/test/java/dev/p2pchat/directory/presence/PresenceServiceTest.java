@@ -6,7 +6,6 @@ import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.AccountRepository;
 import dev.p2pchat.directory.session.AuthenticatedUser;
-import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.DirectoryProperties;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -112,8 +111,7 @@ class PresenceServiceTest {
     void unknownAndInvalidNamesAreNotFound() {
         for (String name : new String[] {"nobody", "../etc", "x".repeat(500), ""}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> presence.lookup(name))
-                    .isInstanceOfSatisfying(ApiException.class,
-                            e -> assertThat(e.getStatusCode().value()).isEqualTo(404));
+                    .isInstanceOf(NoSuchAccountException.class);
         }
     }
 }

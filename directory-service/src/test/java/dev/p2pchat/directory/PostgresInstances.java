@@ -72,6 +72,10 @@ final class PostgresInstances implements AutoCloseable {
         properties.put("server.port", "0");
         properties.put("server.address", "127.0.0.1");
         properties.put("directory.bcrypt.cost", "4");
+        // the tests register and log in from one address far more than a person would
+        properties.put("directory.throttle.failed-logins", "1000000");
+        properties.put("directory.throttle.registrations", "1000000");
+        properties.put("management.server.port", "0");
         properties.put("logging.level.root", "WARN");
         properties.put("spring.main.banner-mode", "off");
         for (String setting : settings) {

@@ -1,8 +1,10 @@
 package dev.p2pchat.directory.account;
 
+import dev.p2pchat.directory.system.AddressThrottle;
 import dev.p2pchat.directory.system.BusyException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.PasswordHashing;
+import dev.p2pchat.directory.system.TooManyRequestsException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -20,10 +22,12 @@ public class AccountService {
     private final Lockout lockout;
     private final TransactionTemplate transactions;
     private final DirectoryMetrics metrics;
+    private final AddressThrottle throttle;
 
     public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout,
-                          TransactionTemplate transactions, DirectoryMetrics metrics) {
+                          TransactionTemplate transactions, DirectoryMetrics metrics, AddressThrottle throttle) {
         this.metrics = metrics;
+        this.throttle = throttle;
         this.accounts = accounts;
         this.hashing = hashing;
         this.lockout = lockout;
@@ -34,9 +38,31 @@ public class AccountService {
      * Creates an account. The password array is zeroed. A name taken in any letter case is
      * {@link UsernameTakenException}, also when two registrations race (the unique index
      * decides). When every password check is busy, {@link BusyException} at once, before any
-     * database work.
+     * database work. Each new account costs {@code client} one unit of its registration budget
+     * ({@link TooManyRequestsException} when spent), taken before anything else; a taken name or
+     * a busy pool costs nothing.
      */
-    public Account register(String username, char[] password) {
+    public Account register(String username, char[] password, String client) {
+        try {
+            throttle.take(AddressThrottle.Budget.REGISTRATIONS, client);
+        } catch (TooManyRequestsException throttled) {
+            Arrays.fill(password, '\0');
+            metrics.registration(DirectoryMetrics.Registration.THROTTLED);
+            throw throttled;
+        }
+        boolean created = false;
+        try {
+            Account account = create(username, password);
+            created = true;
+            return account;
+        } finally {
+            if (!created) {
+                throttle.giveBack(AddressThrottle.Budget.REGISTRATIONS, client);
+            }
+        }
+    }
+
+    private Account create(String username, char[] password) {
         try {
             hashing.ensureCapacity(password);
         } catch (BusyException busy) {
@@ -71,8 +97,33 @@ public class AccountService {
      * ({@link AccountLockedException}) before any hash is computed. When every password check
      * is busy, {@link BusyException} at once, before any database work (also for a locked
      * account: the client retries later either way). The password array is zeroed.
+     *
+     * <p>Before all that, the attempt takes a unit of {@code client}'s failed-login budget
+     * ({@link TooManyRequestsException} when spent, before any database read or hash); it is
+     * given back unless the attempt fails (wrong credentials or a lock), so a spray is capped
+     * even when its attempts run in parallel, and successful logins cost nothing.
      */
-    public Account authenticate(String username, char[] password, String fingerprint) {
+    public Account authenticate(String username, char[] password, String fingerprint, String client) {
+        try {
+            throttle.take(AddressThrottle.Budget.FAILED_LOGINS, client);
+        } catch (TooManyRequestsException throttled) {
+            Arrays.fill(password, '\0');
+            throw throttled;
+        }
+        boolean failed = false;
+        try {
+            return check(username, password, fingerprint);
+        } catch (BadCredentialsException | AccountLockedException e) {
+            failed = true;
+            throw e;
+        } finally {
+            if (!failed) {
+                throttle.giveBack(AddressThrottle.Budget.FAILED_LOGINS, client);
+            }
+        }
+    }
+
+    private Account check(String username, char[] password, String fingerprint) {
         hashing.ensureCapacity(password);
         Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
         if (found.isEmpty()) {

@@ -7,6 +7,7 @@ import dev.p2pchat.directory.account.BadCredentialsException;
 import dev.p2pchat.directory.system.BusyException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.DirectoryProperties;
+import dev.p2pchat.directory.system.TooManyRequestsException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
@@ -44,11 +45,11 @@ public class SessionService {
     public record IssuedToken(String token, String username, Instant expiresAt) {
     }
 
-    /** Checks the credentials (with lockout) and issues a new token. */
-    public IssuedToken login(String username, char[] password, String fingerprint) {
+    /** Checks the credentials (with lockout and the throttle of {@code client}) and issues a new token. */
+    public IssuedToken login(String username, char[] password, String fingerprint, String client) {
         Account account;
         try {
-            account = accounts.authenticate(username, password, fingerprint);
+            account = accounts.authenticate(username, password, fingerprint, client);
         } catch (BadCredentialsException e) {
             metrics.login(DirectoryMetrics.Login.FAILED);
             throw e;
@@ -57,6 +58,9 @@ public class SessionService {
             throw e;
         } catch (BusyException e) {
             metrics.login(DirectoryMetrics.Login.BUSY);
+            throw e;
+        } catch (TooManyRequestsException e) {
+            metrics.login(DirectoryMetrics.Login.THROTTLED);
             throw e;
         }
         metrics.login(DirectoryMetrics.Login.OK);

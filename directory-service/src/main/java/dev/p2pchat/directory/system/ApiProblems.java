@@ -137,6 +137,14 @@ class ApiProblems extends ResponseEntityExceptionHandler {
                 "Too many password checks are waiting; try again in a second.", Map.of(), retryAfter(Duration.ofSeconds(1)));
     }
 
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooManyRequests(TooManyRequestsException ex, WebRequest request) {
+        HttpHeaders headers = retryAfter(ex.retryAfter());
+        return problem(ex, request, HttpStatus.TOO_MANY_REQUESTS, Problems.TOO_MANY_REQUESTS, "Too many requests",
+                ex.getMessage() + "; try again in " + headers.getFirst(HttpHeaders.RETRY_AFTER) + " s.", Map.of(),
+                headers);
+    }
+
     @ExceptionHandler(NoSuchAccountException.class)
     ResponseEntity<Object> noSuchAccount(NoSuchAccountException ex, WebRequest request) {
         return problem(ex, request, HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT, "No such account",

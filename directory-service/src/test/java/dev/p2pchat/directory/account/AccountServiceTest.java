@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.p2pchat.directory.MutableClock;
+import dev.p2pchat.directory.system.AddressThrottle;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.p2pchat.directory.system.PasswordHashing;
@@ -38,9 +39,11 @@ class AccountServiceTest {
             return action.doInTransaction(null);
         }
     };
+    private static final String CLIENT = "192.0.2.1";
     private final AccountService service = new AccountService(accounts, hashing,
             new Lockout(LockoutTest.properties(3, Duration.ofMinutes(15)), clock), transactions,
-            new DirectoryMetrics(new SimpleMeterRegistry()));
+            new DirectoryMetrics(new SimpleMeterRegistry()),
+            new AddressThrottle(LockoutTest.properties(3, Duration.ofMinutes(15)), clock, new SimpleMeterRegistry()));
 
     private Account account(Instant lockedUntil) {
         Account account = new Account("Alice", "$2a$04$hash", clock.instant());
@@ -56,7 +59,7 @@ class AccountServiceTest {
         char[] password = "the right one".toCharArray();
 
         AccountLockedException locked = catchThrowableOfType(AccountLockedException.class,
-                () -> service.authenticate("ALICE", password, null));
+                () -> service.authenticate("ALICE", password, null, CLIENT));
 
         assertThat(locked.lockedUntil()).isEqualTo(until);
         verify(hashing, never()).matches(any(), anyString());
@@ -71,12 +74,12 @@ class AccountServiceTest {
         Instant until = clock.instant().plus(Duration.ofMinutes(15));
         when(accounts.findLockedUntil(7L)).thenReturn(Optional.empty(), Optional.empty(), Optional.of(until));
 
-        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null))
+        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT))
                 .isInstanceOf(BadCredentialsException.class);
-        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null))
+        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT))
                 .isInstanceOf(BadCredentialsException.class);
         AccountLockedException third = catchThrowableOfType(AccountLockedException.class,
-                () -> service.authenticate("alice", "wrong".toCharArray(), null));
+                () -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT));
 
         assertThat(third.lockedUntil()).isEqualTo(until);
         assertThat(third.retryAfter()).isEqualTo(Duration.ofSeconds(900));
@@ -90,7 +93,7 @@ class AccountServiceTest {
         when(hashing.matches(any(), anyString())).thenReturn(true);
         when(accounts.recordSuccess(7L, "fp", clock.instant())).thenReturn(1);
 
-        assertThat(service.authenticate("alice", "right".toCharArray(), "fp")).isSameAs(alice);
+        assertThat(service.authenticate("alice", "right".toCharArray(), "fp", CLIENT)).isSameAs(alice);
         verify(accounts).recordSuccess(7L, "fp", clock.instant());
     }
 
@@ -101,7 +104,7 @@ class AccountServiceTest {
         when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(0);
         when(accounts.findLockedUntil(7L)).thenReturn(Optional.of(clock.instant().plusSeconds(100)));
 
-        assertThatThrownBy(() -> service.authenticate("alice", "right".toCharArray(), null))
+        assertThatThrownBy(() -> service.authenticate("alice", "right".toCharArray(), null, CLIENT))
                 .isInstanceOf(AccountLockedException.class);
     }
 
@@ -111,7 +114,7 @@ class AccountServiceTest {
         when(hashing.matches(any(), anyString())).thenReturn(true);
         when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(1);
 
-        assertThat(service.authenticate("alice", "right".toCharArray(), null).getUsername()).isEqualTo("Alice");
+        assertThat(service.authenticate("alice", "right".toCharArray(), null, CLIENT).getUsername()).isEqualTo("Alice");
     }
 
     @Test
@@ -121,9 +124,9 @@ class AccountServiceTest {
         when(hashing.matches(any(), anyString())).thenReturn(false);
 
         Throwable wrongPassword = org.assertj.core.api.Assertions.catchThrowable(
-                () -> service.authenticate("alice", "wrong".toCharArray(), null));
+                () -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT));
         Throwable unknownUser = org.assertj.core.api.Assertions.catchThrowable(
-                () -> service.authenticate("nobody", "wrong".toCharArray(), null));
+                () -> service.authenticate("nobody", "wrong".toCharArray(), null, CLIENT));
 
         assertThat(wrongPassword).isInstanceOf(BadCredentialsException.class);
         assertThat(unknownUser).isInstanceOf(BadCredentialsException.class);
@@ -135,7 +138,7 @@ class AccountServiceTest {
         when(accounts.existsByUsernameKey("alice")).thenReturn(true);
 
         assertThat(catchThrowableOfType(UsernameTakenException.class,
-                () -> service.register("ALICE", "a password".toCharArray())).username()).isEqualTo("ALICE");
+                () -> service.register("ALICE", "a password".toCharArray(), CLIENT)).username()).isEqualTo("ALICE");
         verify(hashing, never()).hash(any());
     }
 
@@ -145,7 +148,7 @@ class AccountServiceTest {
         when(hashing.hash(any())).thenReturn("$2a$04$hash");
         when(accounts.saveAndFlush(any())).thenThrow(new DataIntegrityViolationException("uk_account_username_key"));
 
-        assertThatThrownBy(() -> service.register("alice", "a password".toCharArray()))
+        assertThatThrownBy(() -> service.register("alice", "a password".toCharArray(), CLIENT))
                 .isInstanceOf(UsernameTakenException.class);
     }
 }

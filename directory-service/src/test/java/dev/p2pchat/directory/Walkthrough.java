@@ -41,7 +41,8 @@ final class Walkthrough {
      */
     static void everyCallAndEveryDocumentedStatus(ContractClient api) throws Exception {
 
-        assertThat(api.get("/actuator/health", null).body().get("status").asString()).isEqualTo("UP");
+        assertThat(api.get("/livez", null).body().get("status").asString()).isEqualTo("UP");
+        assertThat(api.get("/readyz", null).body().get("status").asString()).isEqualTo("UP");
 
         // register
         ContractClient.Reply created = api.post("/api/v1/accounts", null,

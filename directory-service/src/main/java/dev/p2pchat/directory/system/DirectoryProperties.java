@@ -113,7 +113,7 @@ public record DirectoryProperties(
             @NotNull @DefaultValue("1m") Duration failedLoginsPer,
             @Min(1) @Max(1_000_000) @DefaultValue("5") int registrations,
             @NotNull @DefaultValue("1h") Duration registrationsPer,
-            @Min(100) @Max(10_000_000) @DefaultValue("100000") int maxAddresses) {
+            @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAddresses) {
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isFailedLoginsPerInRange() {
             return inRange(failedLoginsPer);

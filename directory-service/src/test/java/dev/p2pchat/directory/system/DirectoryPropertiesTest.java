@@ -75,7 +75,7 @@ class DirectoryPropertiesTest {
             assertThat(properties.throttle().failedLoginsPer()).isEqualTo(Duration.ofMinutes(1));
             assertThat(properties.throttle().registrations()).isEqualTo(5);
             assertThat(properties.throttle().registrationsPer()).isEqualTo(Duration.ofHours(1));
-            assertThat(properties.throttle().maxAddresses()).isEqualTo(100_000);
+            assertThat(properties.throttle().maxAddresses()).isEqualTo(50_000);
         });
     }
 

@@ -5,6 +5,9 @@
 #
 # Configuration is by environment variables only (see README "Configuration"), e.g.
 # SERVER_PORT, DIRECTORY_TOKEN_TTL, or SPRING_PROFILES_ACTIVE=postgres with SPRING_DATASOURCE_*.
+# Metrics and the API browser are on the management port, 8081, bound to the container's own
+# loopback: unreachable from outside unless MANAGEMENT_SERVER_ADDRESS=0.0.0.0 (then publish it on
+# a private interface only, e.g. -p 127.0.0.1:8081:8081). The HEALTHCHECK uses /readyz on 8080.
 # Extra JVM options: JAVA_TOOL_OPTIONS. CI builds this same file from local base images
 # (.ci/container-test.sh) by overriding the two arguments below.
 ARG BUILD_IMAGE=eclipse-temurin:17-jdk
@@ -52,7 +55,9 @@ RUN groupadd --system --gid "${APP_GID}" p2pchat \
  && chmod 0750 /data
 
 ENV DIRECTORY_DATA_DIR=/data \
-    SERVER_PORT=8080
+    SERVER_PORT=8080 \
+    MANAGEMENT_SERVER_PORT=8081 \
+    MANAGEMENT_SERVER_ADDRESS=127.0.0.1
 VOLUME /data
 EXPOSE 8080
 

@@ -229,12 +229,12 @@ wait_healthy() { # what
   local deadline=$(($(now_ms) + 120000))
   local body
   while :; do
-    body=$(curl -fsS --max-time 2 "$BASE/actuator/health" 2>/dev/null || true)
+    body=$(curl -fsS --max-time 2 "$BASE/readyz" 2>/dev/null || true)
     [[ $body != *'"status":"UP"'* ]] || break
     if [[ $(podman inspect --format '{{.State.Running}}' "$NAME") != true ]]; then
       fail "$1: the container stopped before it was healthy"
     fi
-    (($(now_ms) < deadline)) || fail "$1: $BASE/actuator/health not UP within 120 s"
+    (($(now_ms) < deadline)) || fail "$1: $BASE/readyz not UP within 120 s"
     sleep 0.25
   done
 }
@@ -245,6 +245,17 @@ log "healthy on $BASE after $(secs $healthy_ms)"
 podman healthcheck run "$NAME" >"$TMP_DIR/hc.out" 2>&1 \
   || { cat "$TMP_DIR/hc.out" >&2; fail "podman healthcheck run $NAME did not pass"; }
 log "HEALTHCHECK passes"
+
+# Metrics and the API browser: not on the published API port; on the management port, which
+# only the container itself reaches (probed from inside with the image's own probe).
+for path in /actuator/prometheus /actuator/health /actuator/swagger-ui/index.html; do
+  status=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code}' "$BASE$path")
+  [[ $status == 404 ]] || fail "$path answered $status on the API port (expected 404)"
+done
+podman exec "$NAME" env -u JAVA_TOOL_OPTIONS java -Xmx16m -cp /opt/healthcheck HealthCheck \
+    http://127.0.0.1:8081/actuator/health >"$TMP_DIR/mgmt.out" 2>&1 \
+  || { cat "$TMP_DIR/mgmt.out" >&2; fail "the management port 8081 does not answer inside the container"; }
+log "metrics and the API browser only on the management port (127.0.0.1:8081 inside the container)"
 
 # --- 7. The API from the host. -------------------------------------------------------------
 post() { # path json -> prints the status, body in $TMP_DIR/body
@@ -322,7 +333,8 @@ Container test passed ($IMAGE, $((size / 1000000)) MB, $n layers):
   build                 $(secs $build_ms) ($cached_steps steps from cache)
   start to healthy      $(secs $healthy_ms)
   rebuild after a code change  $(secs $rebuild_ms), dependency layers reused
-  checks: /actuator/health UP, HEALTHCHECK passes, register 201, log in 201, runs as uid $uid,
+  checks: /readyz UP, HEALTHCHECK passes, metrics only on the management port, register 201,
+          log in 201, runs as uid $uid,
           H2 file in the /data volume, graceful stop in $(secs $stop_ms)
   image layers (the RUN that adds the user, 13 kB, not shown):
 $(cat "$TMP_DIR/history")

@@ -6,16 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
- * The container's HEALTHCHECK: exit 0 only when the directory's /actuator/health answers
- * 200 with status UP, 1 otherwise. Only java.base, so it runs on any JRE image without curl.
- * The port comes from MANAGEMENT_SERVER_PORT or SERVER_PORT (default 8080), as in the app.
+ * The container's HEALTHCHECK: exit 0 only when the directory's readiness probe, /readyz on the
+ * API port, answers 200 with status UP, 1 otherwise. Only java.base, so it runs on any JRE image
+ * without curl. The port comes from SERVER_PORT (default 8080), as in the app; a URL given as
+ * the first argument is probed instead (e.g. the management port's
+ * http://127.0.0.1:8081/actuator/health, or the API port when it serves HTTPS elsewhere).
  */
 public final class HealthCheck {
     private static final Pattern UP = Pattern.compile("\"status\"\\s*:\\s*\"UP\"");
 
     public static void main(String[] args) {
-        String port = firstSet(System.getenv("MANAGEMENT_SERVER_PORT"), System.getenv("SERVER_PORT"), "8080");
-        String url = args.length > 0 ? args[0] : "http://127.0.0.1:" + port + "/actuator/health";
+        String port = firstSet(System.getenv("SERVER_PORT"), "8080");
+        String url = args.length > 0 ? args[0] : "http://127.0.0.1:" + port + "/readyz";
         try {
             HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
             connection.setConnectTimeout(2000);

@@ -41,10 +41,22 @@ public final class ContractClient {
     private final JsonMapper json = JsonMapper.builder().build();
     private final String base;
     private final Set<String> seen;
+    /** The X-Forwarded-For every request carries, or null. */
+    private final String forwardedFor;
 
     public ContractClient(int port, Set<String> seen) {
+        this(port, seen, null);
+    }
+
+    private ContractClient(int port, Set<String> seen, String forwardedFor) {
         this.base = "http://127.0.0.1:" + port;
         this.seen = seen;
+        this.forwardedFor = forwardedFor;
+    }
+
+    /** This client, sending {@code X-Forwarded-For: address} with every request (as a proxy would). */
+    public ContractClient forwardedFor(String address) {
+        return new ContractClient(port(), seen, address);
     }
 
     public ContractClient(int port) {
@@ -102,6 +114,9 @@ public final class ContractClient {
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (forwardedFor != null) {
+            request.header("X-Forwarded-For", forwardedFor);
         }
         HttpResponse<byte[]> response;
         try {

@@ -84,7 +84,10 @@ final class CrashDrill {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), DirectoryApplication.class.getName(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--directory.bcrypt.cost=4",
-                "--directory.bcrypt.queue-capacity=1000", "--spring.main.banner-mode=off"));
+                "--directory.bcrypt.queue-capacity=1000", "--spring.main.banner-mode=off",
+                // eight clients from one address register and fail logins far beyond a person's budget
+                "--directory.throttle.failed-logins=1000000", "--directory.throttle.registrations=1000000",
+                "--management.server.port=0"));
         for (String setting : settings) {
             command.add("--" + setting);
         }
@@ -98,7 +101,7 @@ final class CrashDrill {
             }
             try {
                 HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/actuator/health")).build(),
+                        URI.create("http://127.0.0.1:" + port + "/readyz")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (health.statusCode() == 200) {
                     return process;

@@ -18,8 +18,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * that the implementation and the spec declare the same operations and statuses.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        // one BCrypt thread and no queue, so that concurrent logins overflow into 503 (Walkthrough.SETTINGS)
-        "directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0", "directory.bcrypt.cost=8"})
+        // Walkthrough.SETTINGS: one BCrypt thread and no queue, so that concurrent logins overflow into
+        // 503; the throttle's default budgets; loopback as a trusted proxy, to call from other addresses
+        "directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0", "directory.bcrypt.cost=8",
+        "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
+        "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
+        "directory.trusted-proxies=127.0.0.1"})
 @ActiveProfiles("test")
 class DirectoryApiTest {
 

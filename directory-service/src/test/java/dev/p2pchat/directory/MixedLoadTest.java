@@ -80,7 +80,7 @@ class MixedLoadTest {
         System.out.println("Mixed load for " + LOAD.toSeconds() + " s, answers by status: " + statuses);
         assertThat(statuses.keySet()).isSubsetOf(200, 201, 204, 401, 423, 503);
         assertThat(statuses.get(200).sum()).isPositive();
-        assertThat(setup.get("/actuator/health", null).body().get("status").asString()).isEqualTo("UP");
+        assertThat(setup.get("/readyz", null).body().get("status").asString()).isEqualTo("UP");
         assertThat(setup.get("/api/v1/peers/load0", tokens.get(0)).status()).isEqualTo(200);
     }
 }

@@ -22,9 +22,15 @@ final class Walkthrough {
 
     static final String FINGERPRINT = "ab".repeat(32);
 
-    /** Directory settings the walk-through needs: one BCrypt thread and no queue, so floods get 503. */
+    /**
+     * Directory settings the walk-through needs: one BCrypt thread and no queue, so floods get
+     * 503; the default throttle budgets; and loopback as a trusted proxy, so that calls can come
+     * from other addresses through X-Forwarded-For.
+     */
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
-            "directory.bcrypt.cost=8"};
+            "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
+            "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
+            "directory.trusted-proxies=127.0.0.1"};
 
     private Walkthrough() {
     }
@@ -35,7 +41,8 @@ final class Walkthrough {
      */
     static void everyCallAndEveryDocumentedStatus(ContractClient api) throws Exception {
 
-        assertThat(api.get("/actuator/health", null).body().get("status").asString()).isEqualTo("UP");
+        assertThat(api.get("/livez", null).body().get("status").asString()).isEqualTo("UP");
+        assertThat(api.get("/readyz", null).body().get("status").asString()).isEqualTo("UP");
 
         // register
         ContractClient.Reply created = api.post("/api/v1/accounts", null,
@@ -81,20 +88,46 @@ final class Walkthrough {
         assertThat(api.postChunked("/api/v1/sessions",
                 ("{\"username\":\"" + "a".repeat(20_000) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .status()).as("a chunked body without Content-Length").isEqualTo(413);
-        assertThat(floodUntilBusy(201, () -> api.post("/api/v1/sessions", null,
-                json(Map.of("username", "bob", "password", "bob's secret"))))).as("logins answer 503 when busy").isTrue();
+        // floods from many addresses, as the BCrypt pool's bound is for
+        AtomicInteger sources = new AtomicInteger();
+        assertThat(floodUntilBusy(201, () -> api.forwardedFor("198.51.100." + sources.incrementAndGet() % 250)
+                .post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "bob's secret")))))
+                .as("logins answer 503 when busy").isTrue();
         AtomicInteger names = new AtomicInteger();
-        assertThat(floodUntilBusy(201, () -> api.post("/api/v1/accounts", null,
-                json(Map.of("username", "user" + names.incrementAndGet(), "password", "a password")))))
+        assertThat(floodUntilBusy(201, () -> api.forwardedFor("192.0.2." + names.incrementAndGet() % 250)
+                .post("/api/v1/accounts", null, json(Map.of("username", "user" + names.get(), "password", "a password")))))
                 .as("registrations answer 503 when busy").isTrue();
+
+        // one address's budgets: 5 new accounts an hour, 10 failed logins a minute
+        ContractClient squatter = api.forwardedFor("203.0.113.50");
+        for (int i = 0; i < 5; i++) {
+            assertThat(squatter.post("/api/v1/accounts", null, json(Map.of("username", "squat" + i, "password", "a password")))
+                    .status()).isEqualTo(201);
+        }
+        ContractClient.Reply throttled = squatter.post("/api/v1/accounts", null,
+                json(Map.of("username", "squat5", "password", "a password")));
+        assertThat(throttled.status()).as("the sixth account from one address").isEqualTo(429);
+        assertThat(throttled.body().get("type").asString()).isEqualTo("/problems/too-many-requests");
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 3600L);
+        ContractClient sprayer = api.forwardedFor("203.0.113.51");
+        for (int i = 0; i < 10; i++) {
+            assertThat(sprayer.post("/api/v1/sessions", null, json(Map.of("username", "squat" + i % 5, "password", "Password1")))
+                    .status()).isIn(401, 423);
+        }
+        throttled = sprayer.post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "Password1")));
+        assertThat(throttled.status()).as("the eleventh failed login from one address").isEqualTo(429);
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
 
         // presence
         assertThat(api.put("/api/v1/presence", null, json(Map.of("port", 7000))).status()).isEqualTo(401);
         ContractClient.Reply online = api.put("/api/v1/presence", alice, json(Map.of("port", 7000)));
         assertThat(online.status()).isEqualTo(200);
         assertThat(online.body().get("host").asString()).isEqualTo("127.0.0.1");
-        assertThat(api.put("/api/v1/presence", bob, json(Map.of("port", 7001, "host", "bob.example"))).status())
-                .isEqualTo(200);
+        ContractClient.Reply chosenHost = api.put("/api/v1/presence", bob,
+                json(Map.of("port", 7001, "host", "10.0.0.1")));
+        assertThat(chosenHost.status()).as("a chosen host is refused").isEqualTo(400);
+        assertThat(chosenHost.body().get("errors").findValuesAsString("field")).containsExactly("host");
+        assertThat(api.put("/api/v1/presence", bob, json(Map.of("port", 7001))).status()).isEqualTo(200);
         assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 70000))).status()).isEqualTo(400);
         assertThat(api.send("PUT", "/api/v1/presence", alice, "text/plain", "7000").status()).isEqualTo(415);
         assertThat(api.put("/api/v1/presence", alice, " ".repeat(20_000)).status()).isEqualTo(413);

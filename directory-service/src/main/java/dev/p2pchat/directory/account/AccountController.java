@@ -1,5 +1,6 @@
 package dev.p2pchat.directory.account;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import java.net.URI;
 import org.springframework.http.MediaType;
@@ -18,8 +19,8 @@ class AccountController {
     }
 
     @PostMapping(path = "/api/v1/accounts", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<AccountResponse> register(@Valid @RequestBody RegisterRequest request) {
-        Account account = accounts.register(request.username(), request.password());
+    ResponseEntity<AccountResponse> register(@Valid @RequestBody RegisterRequest request, HttpServletRequest http) {
+        Account account = accounts.register(request.username(), request.password(), http.getRemoteAddr());
         return ResponseEntity.created(URI.create("/api/v1/peers/" + account.getUsername()))
                 .body(new AccountResponse(account.getUsername()));
     }

@@ -1,15 +1,15 @@
 package dev.p2pchat.directory.account;
 
-import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.AddressThrottle;
+import dev.p2pchat.directory.system.BusyException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.PasswordHashing;
-import dev.p2pchat.directory.system.Problems;
+import dev.p2pchat.directory.system.TooManyRequestsException;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.Optional;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -22,10 +22,12 @@ public class AccountService {
     private final Lockout lockout;
     private final TransactionTemplate transactions;
     private final DirectoryMetrics metrics;
+    private final AddressThrottle throttle;
 
     public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout,
-                          TransactionTemplate transactions, DirectoryMetrics metrics) {
+                          TransactionTemplate transactions, DirectoryMetrics metrics, AddressThrottle throttle) {
         this.metrics = metrics;
+        this.throttle = throttle;
         this.accounts = accounts;
         this.hashing = hashing;
         this.lockout = lockout;
@@ -33,26 +35,49 @@ public class AccountService {
     }
 
     /**
-     * Creates an account. The password array is zeroed. A name taken in any letter case is a
-     * 409, also when two registrations race (the unique index decides). When every password
-     * check is busy the answer is 503 at once, before any database work.
+     * Creates an account. The password array is zeroed. A name taken in any letter case is
+     * {@link UsernameTakenException}, also when two registrations race (the unique index
+     * decides). When every password check is busy, {@link BusyException} at once, before any
+     * database work. Each new account costs {@code client} one unit of its registration budget
+     * ({@link TooManyRequestsException} when spent), taken before anything else; a taken name or
+     * a busy pool costs nothing.
      */
-    public Account register(String username, char[] password) {
+    public Account register(String username, char[] password, String client) {
+        try {
+            throttle.take(AddressThrottle.Budget.REGISTRATIONS, client);
+        } catch (TooManyRequestsException throttled) {
+            Arrays.fill(password, '\0');
+            metrics.registration(DirectoryMetrics.Registration.THROTTLED);
+            throw throttled;
+        }
+        boolean created = false;
+        try {
+            Account account = create(username, password);
+            created = true;
+            return account;
+        } finally {
+            if (!created) {
+                throttle.giveBack(AddressThrottle.Budget.REGISTRATIONS, client);
+            }
+        }
+    }
+
+    private Account create(String username, char[] password) {
         try {
             hashing.ensureCapacity(password);
-        } catch (ApiException busy) {
+        } catch (BusyException busy) {
             metrics.registration(DirectoryMetrics.Registration.BUSY);
             throw busy;
         }
         String key = Account.key(username);
         if (accounts.existsByUsernameKey(key)) {
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
             throw usernameTaken(username);
         }
         String hash;
         try {
             hash = hashing.hash(password);
-        } catch (ApiException busy) {
+        } catch (BusyException busy) {
             metrics.registration(DirectoryMetrics.Registration.BUSY);
             throw busy;
         }
@@ -67,23 +92,48 @@ public class AccountService {
 
     /**
      * Checks a username and password, applying the lockout rule. Returns the account on
-     * success. Unknown names and wrong passwords fail identically (same status, body and,
-     * thanks to a dummy hash, time). A locked account is refused before any hash is computed.
-     * When every password check is busy the answer is 503 at once, before any database work
-     * (also for a locked account: the client retries later either way). The password array is
-     * zeroed.
+     * success. Unknown names and wrong passwords fail identically ({@link BadCredentialsException}
+     * and, thanks to a dummy hash, the same time). A locked account is refused
+     * ({@link AccountLockedException}) before any hash is computed. When every password check
+     * is busy, {@link BusyException} at once, before any database work (also for a locked
+     * account: the client retries later either way). The password array is zeroed.
+     *
+     * <p>Before all that, the attempt takes a unit of {@code client}'s failed-login budget
+     * ({@link TooManyRequestsException} when spent, before any database read or hash); it is
+     * given back unless the attempt fails (wrong credentials or a lock), so a spray is capped
+     * even when its attempts run in parallel, and successful logins cost nothing.
      */
-    public Account authenticate(String username, char[] password, String fingerprint) {
+    public Account authenticate(String username, char[] password, String fingerprint, String client) {
+        try {
+            throttle.take(AddressThrottle.Budget.FAILED_LOGINS, client);
+        } catch (TooManyRequestsException throttled) {
+            Arrays.fill(password, '\0');
+            throw throttled;
+        }
+        boolean failed = false;
+        try {
+            return check(username, password, fingerprint);
+        } catch (BadCredentialsException | AccountLockedException e) {
+            failed = true;
+            throw e;
+        } finally {
+            if (!failed) {
+                throttle.giveBack(AddressThrottle.Budget.FAILED_LOGINS, client);
+            }
+        }
+    }
+
+    private Account check(String username, char[] password, String fingerprint) {
         hashing.ensureCapacity(password);
         Optional<Account> found = accounts.findByUsernameKey(Account.key(username));
         if (found.isEmpty()) {
             hashing.matchesNothing(password);
-            throw badCredentials();
+            throw new BadCredentialsException();
         }
         Account account = found.get();
         Instant now = lockout.now();
         if (lockout.isLocked(account.getLockedUntil(), now)) {
-            java.util.Arrays.fill(password, '\0');
+            Arrays.fill(password, '\0');
             throw locked(account.getLockedUntil(), now);
         }
         boolean ok = hashing.matches(password, account.getPasswordHash());
@@ -104,30 +154,20 @@ public class AccountService {
         if (lockout.isLocked(lockedUntil, now)) {
             throw locked(lockedUntil, now);
         }
-        throw badCredentials();
+        throw new BadCredentialsException();
     }
 
-    private ApiException lockedNow(long id, Instant now) {
+    private AccountLockedException lockedNow(long id, Instant now) {
         Instant lockedUntil = accounts.findLockedUntil(id).orElse(now);
         return locked(lockedUntil, now);
     }
 
-    private ApiException locked(Instant lockedUntil, Instant now) {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(lockout.secondsLeft(lockedUntil, now)));
-        return new ApiException(HttpStatus.LOCKED, Problems.ACCOUNT_LOCKED, "Account locked",
-                "Too many failed logins: this account is locked until " + lockedUntil + ".",
-                Map.of("lockedUntil", lockedUntil), headers);
+    private AccountLockedException locked(Instant lockedUntil, Instant now) {
+        return new AccountLockedException(lockedUntil, Duration.ofSeconds(lockout.secondsLeft(lockedUntil, now)));
     }
 
-    static ApiException badCredentials() {
-        return new ApiException(HttpStatus.UNAUTHORIZED, Problems.BAD_CREDENTIALS, "Wrong username or password",
-                "The username or password is wrong.", Map.of(), ApiException.bearerChallenge());
-    }
-
-    private ApiException usernameTaken(String username) {
+    private UsernameTakenException usernameTaken(String username) {
         metrics.registration(DirectoryMetrics.Registration.TAKEN);
-        return new ApiException(HttpStatus.CONFLICT, Problems.USERNAME_TAKEN, "Username taken",
-                "The username '" + username + "' is already taken.", Map.of(), HttpHeaders.EMPTY);
+        return new UsernameTakenException(username);
     }
 }

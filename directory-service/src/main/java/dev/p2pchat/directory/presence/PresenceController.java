@@ -6,8 +6,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
-import jakarta.validation.constraints.Size;
+import jakarta.validation.constraints.Null;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -20,11 +19,6 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class PresenceController {
 
-    /** A DNS name, an IPv4 address or an IPv6 address (no brackets, no port). */
-    static final String HOST_PATTERN =
-            "(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-            + "|[0-9A-Fa-f:.]{2,45}";
-
     private final PresenceService presence;
 
     PresenceController(PresenceService presence) {
@@ -32,15 +26,15 @@ class PresenceController {
     }
 
     /**
-     * Goes online or renews. Without {@code host} the directory records the address it sees
-     * the request come from (the proxy's client address only when forwarded headers are
-     * enabled), so nobody types IP addresses.
+     * Goes online or renews. The directory records the address it observes the request come
+     * from (a listed proxy's client, see {@code directory.trusted-proxies}), never one the
+     * caller names: a chosen host would let any user point everyone who dials them at any
+     * address, such as a machine in the dialers' own network.
      */
     @PutMapping(path = "/api/v1/presence", consumes = MediaType.APPLICATION_JSON_VALUE)
     PresenceResponse publish(AuthenticatedUser user, @Valid @RequestBody PresenceRequest request,
                              HttpServletRequest http) {
-        String host = request.host() != null ? request.host() : http.getRemoteAddr();
-        Presence published = presence.goOnline(user, host, request.port());
+        Presence published = presence.goOnline(user, http.getRemoteAddr(), request.port());
         return new PresenceResponse(published.getUsername(), published.getHost(), published.getPort(),
                 published.getExpiresAt());
     }
@@ -51,9 +45,10 @@ class PresenceController {
         presence.goOffline(user);
     }
 
+    /** {@code host} is only declared to be refused with a clear message (older clients sent it). */
     record PresenceRequest(@NotNull @Min(1) @Max(65535) Integer port,
-                           @Size(max = 253) @Pattern(regexp = HOST_PATTERN, message = "must be a host name or an IP address")
-                           String host) {
+                           @Null(message = "must not be sent: the directory records the address it observes the "
+                                   + "request come from") Object host) {
     }
 
     record PresenceResponse(String username, String host, int port, Instant expiresAt) {

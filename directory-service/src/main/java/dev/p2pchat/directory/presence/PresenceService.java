@@ -4,20 +4,17 @@ import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.AccountRepository;
 import dev.p2pchat.directory.account.ValidUsername;
 import dev.p2pchat.directory.session.AuthenticatedUser;
-import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.session.LoggedOut;
 import dev.p2pchat.directory.system.DirectoryProperties;
-import dev.p2pchat.directory.system.Problems;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.domain.Limit;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
 /** Who is online, where they listen, and looking peers up. */
@@ -60,8 +57,18 @@ public class PresenceService {
     }
 
     public void goOffline(AuthenticatedUser user) {
-        if (presence.deleteByAccount(user.accountId()) > 0) {
-            accounts.updateLastSeen(user.accountId(), clock.instant());
+        goOffline(user.accountId());
+    }
+
+    /** Logging out also goes offline, before the logout answers (the event comes on its thread). */
+    @EventListener
+    void on(LoggedOut loggedOut) {
+        goOffline(loggedOut.accountId());
+    }
+
+    private void goOffline(long accountId) {
+        if (presence.deleteByAccount(accountId) > 0) {
+            accounts.updateLastSeen(accountId, clock.instant());
         }
     }
 
@@ -85,7 +92,6 @@ public class PresenceService {
         Optional<PeerView> found = USERNAME.matcher(username).matches()
                 ? lookups.find(Account.key(username), clock.instant())
                 : Optional.empty();
-        return found.orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT,
-                "No such account", "No account has that username.", Map.of(), HttpHeaders.EMPTY));
+        return found.orElseThrow(NoSuchAccountException::new);
     }
 }

@@ -1,6 +1,5 @@
 package dev.p2pchat.directory.session;
 
-import dev.p2pchat.directory.system.ApiException;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
@@ -11,7 +10,8 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Resolves {@link AuthenticatedUser} parameters from {@code Authorization: Bearer <token>}; a
- * missing, malformed, unknown, expired or revoked token is a 401 with {@code WWW-Authenticate}.
+ * missing, malformed, unknown, expired or revoked token is an {@link InvalidTokenException} (401
+ * with {@code WWW-Authenticate}).
  */
 @Component
 class BearerTokenResolver implements HandlerMethodArgumentResolver {
@@ -34,10 +34,10 @@ class BearerTokenResolver implements HandlerMethodArgumentResolver {
                                              NativeWebRequest request, WebDataBinderFactory binderFactory) {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null || header.isBlank()) {
-            throw ApiException.unauthorized("This call needs 'Authorization: Bearer <token>' from a login.");
+            throw new InvalidTokenException("This call needs 'Authorization: Bearer <token>' from a login.");
         }
         if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw ApiException.unauthorized("Only bearer tokens are accepted.");
+            throw new InvalidTokenException("Only bearer tokens are accepted.");
         }
         return sessions.verify(header.substring(PREFIX.length()).strip());
     }

@@ -2,6 +2,7 @@ package dev.p2pchat.directory.session;
 
 import dev.p2pchat.directory.account.ValidPassword;
 import dev.p2pchat.directory.account.ValidUsername;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Pattern;
 import java.time.Instant;
@@ -24,9 +25,9 @@ class SessionController {
 
     @PostMapping(path = "/api/v1/sessions", consumes = MediaType.APPLICATION_JSON_VALUE)
     @ResponseStatus(HttpStatus.CREATED)
-    LoginResponse login(@Valid @RequestBody LoginRequest request) {
+    LoginResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
         SessionService.IssuedToken issued =
-                sessions.login(request.username(), request.password(), request.fingerprint());
+                sessions.login(request.username(), request.password(), request.fingerprint(), http.getRemoteAddr());
         return new LoginResponse(issued.token(), issued.username(), issued.expiresAt());
     }
 

@@ -1,16 +1,19 @@
 package dev.p2pchat.directory.session;
 
 import dev.p2pchat.directory.account.Account;
+import dev.p2pchat.directory.account.AccountLockedException;
 import dev.p2pchat.directory.account.AccountService;
-import dev.p2pchat.directory.presence.PresenceService;
-import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.account.BadCredentialsException;
+import dev.p2pchat.directory.system.BusyException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.DirectoryProperties;
+import dev.p2pchat.directory.system.TooManyRequestsException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
 /** Issues, verifies and revokes bearer tokens. */
@@ -19,14 +22,14 @@ public class SessionService {
 
     private final AccountService accounts;
     private final SessionTokenRepository tokens;
-    private final PresenceService presence;
+    private final ApplicationEventPublisher events;
     private final Duration ttl;
     private final Clock clock;
     private final DirectoryMetrics metrics;
     /** Tokens recently found valid, by hash; null when the cache is off. */
     private final Cache<String, ValidToken> validated;
 
-    public SessionService(AccountService accounts, SessionTokenRepository tokens, PresenceService presence,
+    public SessionService(AccountService accounts, SessionTokenRepository tokens, ApplicationEventPublisher events,
                           DirectoryProperties properties, Clock clock, DirectoryMetrics metrics) {
         this.metrics = metrics;
         Duration cacheTtl = properties.token().cacheTtl();
@@ -34,7 +37,7 @@ public class SessionService {
                 : Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cacheTtl).build();
         this.accounts = accounts;
         this.tokens = tokens;
-        this.presence = presence;
+        this.events = events;
         this.ttl = properties.token().ttl();
         this.clock = clock;
     }
@@ -42,17 +45,22 @@ public class SessionService {
     public record IssuedToken(String token, String username, Instant expiresAt) {
     }
 
-    /** Checks the credentials (with lockout) and issues a new token. */
-    public IssuedToken login(String username, char[] password, String fingerprint) {
+    /** Checks the credentials (with lockout and the throttle of {@code client}) and issues a new token. */
+    public IssuedToken login(String username, char[] password, String fingerprint, String client) {
         Account account;
         try {
-            account = accounts.authenticate(username, password, fingerprint);
-        } catch (ApiException e) {
-            metrics.login(switch (e.getStatusCode().value()) {
-                case 423 -> DirectoryMetrics.Login.LOCKED;
-                case 503 -> DirectoryMetrics.Login.BUSY;
-                default -> DirectoryMetrics.Login.FAILED;
-            });
+            account = accounts.authenticate(username, password, fingerprint, client);
+        } catch (BadCredentialsException e) {
+            metrics.login(DirectoryMetrics.Login.FAILED);
+            throw e;
+        } catch (AccountLockedException e) {
+            metrics.login(DirectoryMetrics.Login.LOCKED);
+            throw e;
+        } catch (BusyException e) {
+            metrics.login(DirectoryMetrics.Login.BUSY);
+            throw e;
+        } catch (TooManyRequestsException e) {
+            metrics.login(DirectoryMetrics.Login.THROTTLED);
             throw e;
         }
         metrics.login(DirectoryMetrics.Login.OK);
@@ -64,14 +72,14 @@ public class SessionService {
     }
 
     /**
-     * The user behind a bearer token, or 401. A token found valid is remembered for
+     * The user behind a bearer token, or {@link InvalidTokenException}. A token found valid is remembered for
      * {@code directory.token.cache-ttl} (2 s), so busy clients do not cost a database round
      * trip per call; a revocation through another instance therefore holds within that time,
      * through this one at once.
      */
     public AuthenticatedUser verify(String token) {
         if (!Tokens.wellFormed(token)) {
-            throw ApiException.unauthorized("The bearer token is malformed.");
+            throw new InvalidTokenException("The bearer token is malformed.");
         }
         String hash = Tokens.hash(token);
         Instant now = clock.instant();
@@ -80,19 +88,22 @@ public class SessionService {
             return cached.user();
         }
         ValidToken valid = tokens.findValid(hash, now)
-                .orElseThrow(() -> ApiException.unauthorized("The bearer token is unknown, expired or revoked."));
+                .orElseThrow(() -> new InvalidTokenException("The bearer token is unknown, expired or revoked."));
         if (validated != null) {
             validated.put(hash, valid);
         }
         return valid.user();
     }
 
-    /** Revokes the caller's token and takes the caller offline. */
+    /**
+     * Revokes the caller's token and announces {@link LoggedOut}, on which presence takes the
+     * caller offline before this returns.
+     */
     public void logout(AuthenticatedUser user) {
         tokens.revoke(user.tokenHash());
         if (validated != null) {
             validated.invalidate(user.tokenHash());
         }
-        presence.goOffline(user);
+        events.publishEvent(new LoggedOut(user.accountId(), user.username()));
     }
 }

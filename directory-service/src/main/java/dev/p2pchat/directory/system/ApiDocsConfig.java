@@ -9,7 +9,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The REST contract is the hand-written {@code openapi.yaml} served at {@code /openapi.yaml},
  * not a spec generated from the code ({@code springdoc.api-docs.enabled=false}). springdoc
- * then switches its UI off too; these three beans, as its FAQ describes, keep the UI at
+ * then switches its UI off too; these three beans, as its FAQ describes, keep the UI (on the
+ * management port, {@code /actuator/swagger-ui}, reading {@link ContractEndpoint}) at
  * {@code /swagger-ui.html} browsing the static spec.
  */
 @Configuration(proxyBeanMethods = false)

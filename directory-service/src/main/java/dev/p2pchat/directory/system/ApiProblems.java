@@ -1,6 +1,12 @@
 package dev.p2pchat.directory.system;
 
+import dev.p2pchat.directory.account.AccountLockedException;
+import dev.p2pchat.directory.account.BadCredentialsException;
+import dev.p2pchat.directory.account.UsernameTakenException;
+import dev.p2pchat.directory.presence.NoSuchAccountException;
+import dev.p2pchat.directory.session.InvalidTokenException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Comparator;
@@ -23,9 +29,11 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * Turns every failure into an RFC 9457 problem: Spring's own (404, 405, 415, ...) through the
- * base class, bad input as 400 with the offending fields, oversize bodies as 413. No class
- * names, stack traces or input values ever reach the client.
+ * Turns every failure into an RFC 9457 problem: the services' domain exceptions (taken name,
+ * bad credentials, lock, busy, throttled, unknown account, invalid token) with their statuses,
+ * headers and stable types; Spring's own (404, 405, 415, ...) through the base class, bad input
+ * as 400 with the offending fields, oversize bodies as 413. No class names, stack traces or
+ * input values (beyond the name a registration asked for) ever reach the client.
  */
 @RestControllerAdvice
 class ApiProblems extends ResponseEntityExceptionHandler {
@@ -102,6 +110,68 @@ class ApiProblems extends ResponseEntityExceptionHandler {
             problem.setType(URI.create("/problems/" + reason.toLowerCase(Locale.ROOT).replace(' ', '-')));
         }
         return super.createResponseEntity(body, headers, statusCode, request);
+    }
+
+    @ExceptionHandler(UsernameTakenException.class)
+    ResponseEntity<Object> usernameTaken(UsernameTakenException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.CONFLICT, Problems.USERNAME_TAKEN, "Username taken",
+                "The username '" + ex.username() + "' is already taken.", Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(BadCredentialsException.class)
+    ResponseEntity<Object> badCredentials(BadCredentialsException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.UNAUTHORIZED, Problems.BAD_CREDENTIALS, "Wrong username or password",
+                "The username or password is wrong.", Map.of(), ApiException.bearerChallenge());
+    }
+
+    @ExceptionHandler(AccountLockedException.class)
+    ResponseEntity<Object> accountLocked(AccountLockedException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.LOCKED, Problems.ACCOUNT_LOCKED, "Account locked",
+                "Too many failed logins: this account is locked until " + ex.lockedUntil() + ".",
+                Map.of("lockedUntil", ex.lockedUntil()), retryAfter(ex.retryAfter()));
+    }
+
+    @ExceptionHandler(BusyException.class)
+    ResponseEntity<Object> busy(BusyException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.SERVICE_UNAVAILABLE, Problems.BUSY, "Busy",
+                "Too many password checks are waiting; try again in a second.", Map.of(), retryAfter(Duration.ofSeconds(1)));
+    }
+
+    @ExceptionHandler(TooManyRequestsException.class)
+    ResponseEntity<Object> tooManyRequests(TooManyRequestsException ex, WebRequest request) {
+        HttpHeaders headers = retryAfter(ex.retryAfter());
+        return problem(ex, request, HttpStatus.TOO_MANY_REQUESTS, Problems.TOO_MANY_REQUESTS, "Too many requests",
+                ex.getMessage() + "; try again in " + headers.getFirst(HttpHeaders.RETRY_AFTER) + " s.", Map.of(),
+                headers);
+    }
+
+    @ExceptionHandler(NoSuchAccountException.class)
+    ResponseEntity<Object> noSuchAccount(NoSuchAccountException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT, "No such account",
+                "No account has that username.", Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(InvalidTokenException.class)
+    ResponseEntity<Object> invalidToken(InvalidTokenException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.UNAUTHORIZED, Problems.UNAUTHORIZED, "Unauthorized", ex.getMessage(),
+                Map.of(), ApiException.bearerChallenge());
+    }
+
+    private ResponseEntity<Object> problem(Exception ex, WebRequest request, HttpStatus status, URI type, String title,
+                                           String detail, Map<String, Object> properties, HttpHeaders headers) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setType(type);
+        problem.setTitle(title);
+        properties.forEach(problem::setProperty);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
+    /** {@code Retry-After} in whole seconds, rounded up, at least 1. */
+    static HttpHeaders retryAfter(Duration wait) {
+        long seconds = Math.max(1, wait.plusNanos(999_999_999).getSeconds());
+        HttpHeaders headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+        return headers;
     }
 
     /** Bugs and unexpected failures: a generic 500 that reveals nothing about the cause. */

@@ -10,14 +10,15 @@ import org.springframework.stereotype.Component;
 /**
  * The directory's own counters, exported at {@code /actuator/prometheus} next to Spring's
  * request latency ({@code http_server_requests_seconds}): logins by outcome and registrations
- * by outcome. The online gauge lives with presence.
+ * by outcome, {@code throttled} counting the attempts refused by {@link AddressThrottle}. The
+ * online gauge lives with presence.
  */
 @Component
 public class DirectoryMetrics {
 
-    public enum Login { OK, FAILED, LOCKED, BUSY }
+    public enum Login { OK, FAILED, LOCKED, BUSY, THROTTLED }
 
-    public enum Registration { CREATED, TAKEN, BUSY }
+    public enum Registration { CREATED, TAKEN, BUSY, THROTTLED }
 
     private final Map<Login, Counter> logins = new EnumMap<>(Login.class);
     private final Map<Registration, Counter> registrations = new EnumMap<>(Registration.class);

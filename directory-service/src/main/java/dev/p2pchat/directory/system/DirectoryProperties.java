@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -24,7 +25,19 @@ public record DirectoryProperties(
         @Valid @DefaultValue Presence presence,
         @Valid @DefaultValue Bcrypt bcrypt,
         @NotNull @DefaultValue("./data") Path dataDir,
-        @Valid @DefaultValue H2 h2) {
+        @Valid @DefaultValue H2 h2,
+        @Valid @DefaultValue Throttle throttle,
+        @NotNull @DefaultValue List<String> trustedProxies) {
+
+    /**
+     * The reverse proxies whose {@code X-Forwarded-For} is believed: IP addresses or CIDR ranges
+     * ({@code 172.30.80.0/24}), literals only. Empty (the default) believes nobody, so every
+     * client is known by the address its connection comes from.
+     */
+    @AssertTrue(message = "must be IP addresses or CIDR ranges, e.g. 10.0.0.7 or 172.30.80.0/24")
+    public boolean isTrustedProxiesValid() {
+        return trustedProxies == null || trustedProxies.stream().allMatch(TrustedProxies::isValid);
+    }
 
     /** Consecutive failed logins that lock an account, and for how long. */
     public record Lockout(
@@ -85,5 +98,35 @@ public record DirectoryProperties(
      * shows up as long pauses. Ignored on PostgreSQL.
      */
     public record H2(@Min(1) @Max(80) @DefaultValue("40") int cachePercent) {
+    }
+
+    /**
+     * Budgets per client address, spent before any password is checked or any row is read:
+     * {@code failedLogins} failed logins per {@code failedLoginsPer} (a successful login costs
+     * nothing) and {@code registrations} new accounts per {@code registrationsPer}; beyond, 429
+     * with {@code Retry-After}. A budget refills steadily over its period. At most
+     * {@code maxAddresses} addresses are tracked per budget; an address idle for a whole period
+     * is forgotten (its budget is full again anyway).
+     */
+    public record Throttle(
+            @Min(1) @Max(1_000_000) @DefaultValue("10") int failedLogins,
+            @NotNull @DefaultValue("1m") Duration failedLoginsPer,
+            @Min(1) @Max(1_000_000) @DefaultValue("5") int registrations,
+            @NotNull @DefaultValue("1h") Duration registrationsPer,
+            @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAddresses) {
+        @AssertTrue(message = "must be between 1 second and 1 day")
+        public boolean isFailedLoginsPerInRange() {
+            return inRange(failedLoginsPer);
+        }
+
+        @AssertTrue(message = "must be between 1 second and 1 day")
+        public boolean isRegistrationsPerInRange() {
+            return inRange(registrationsPer);
+        }
+
+        private static boolean inRange(Duration period) {
+            return period != null && period.compareTo(Duration.ofSeconds(1)) >= 0
+                    && period.compareTo(Duration.ofDays(1)) <= 0;
+        }
     }
 }

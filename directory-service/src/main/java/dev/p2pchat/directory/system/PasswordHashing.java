@@ -7,7 +7,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +16,6 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.crypto.bcrypt.BCrypt;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +25,7 @@ import org.springframework.stereotype.Component;
  * <p>Password checks are deliberately slow. Running them on the request threads would let a
  * login flood occupy every servlet thread and starve cheap calls such as lookups, so they run
  * here on at most {@code pool-size} threads with at most {@code queue-capacity} waiting; beyond
- * that a call is refused at once with 503 and {@code Retry-After}. Passwords arrive as
+ * that a call is refused at once with {@link BusyException} (503 and {@code Retry-After}). Passwords arrive as
  * {@code char[]}, are encoded to UTF-8 bytes for BCrypt and both arrays are zeroed afterwards.
  */
 @Component
@@ -89,7 +86,7 @@ public class PasswordHashing implements DisposableBean {
     }
 
     /**
-     * Refuses at once (503) when every thread is checking and the queue is full, before the
+     * Refuses at once ({@link BusyException}) when every thread is checking and the queue is full, before the
      * caller spends a database read on a check that could not run anyway; the refused password
      * is zeroed, as every other path here zeroes it. Only a shortcut: the bound itself is the
      * pool's.
@@ -152,11 +149,8 @@ public class PasswordHashing implements DisposableBean {
         }
     }
 
-    private static ApiException busy() {
-        HttpHeaders headers = new HttpHeaders();
-        headers.set(HttpHeaders.RETRY_AFTER, "1");
-        return new ApiException(HttpStatus.SERVICE_UNAVAILABLE, Problems.BUSY, "Busy",
-                "Too many password checks are waiting; try again in a second.", Map.of(), headers);
+    private static BusyException busy() {
+        return new BusyException();
     }
 
     /** Checks waiting or running right now (for metrics). */

@@ -13,6 +13,7 @@ public final class Problems {
     public static final URI USERNAME_TAKEN = URI.create("/problems/username-taken");
     public static final URI NO_SUCH_ACCOUNT = URI.create("/problems/no-such-account");
     public static final URI BUSY = URI.create("/problems/busy");
+    public static final URI TOO_MANY_REQUESTS = URI.create("/problems/too-many-requests");
 
     private Problems() {
     }

@@ -11,18 +11,22 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * One log line per API request: method, path, status, duration and client address, as text
+ * One log line per API request: method, route, status, duration and client address, as text
  * and as key-value pairs (structured logging, e.g. {@code LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs},
- * turns them into JSON fields). Never headers, query strings or bodies: no password or token
- * can reach the log.
+ * turns them into JSON fields). The route is the template the request matched
+ * ({@code /api/v1/peers/{username}}), never the raw path, so the log keeps no record of who
+ * looked up whom; a request that matched no route is logged as {@value #UNMATCHED}. Never
+ * headers, query strings or bodies either: no password or token can reach the log.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class RequestLogFilter extends OncePerRequestFilter {
 
     static final String LOGGER = "p2pchat.requests";
+    static final String UNMATCHED = "(unmatched)";
     private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
     @Override
@@ -39,15 +43,22 @@ class RequestLogFilter extends OncePerRequestFilter {
         } finally {
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (log.isInfoEnabled()) {
+                String route = route(request);
                 log.atInfo()
                         .addKeyValue("method", request.getMethod())
-                        .addKeyValue("path", request.getRequestURI())
+                        .addKeyValue("route", route)
                         .addKeyValue("status", response.getStatus())
                         .addKeyValue("durationMs", millis)
                         .addKeyValue("client", request.getRemoteAddr())
-                        .log("{} {} {} {}ms {}", request.getMethod(), request.getRequestURI(), response.getStatus(),
+                        .log("{} {} {} {}ms {}", request.getMethod(), route, response.getStatus(),
                                 millis, request.getRemoteAddr());
             }
         }
+    }
+
+    /** The route template Spring MVC matched (set while it chose the handler), or the placeholder. */
+    private static String route(HttpServletRequest request) {
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return pattern instanceof String template && template.startsWith("/api/") ? template : UNMATCHED;
     }
 }

@@ -41,7 +41,7 @@ class AccountControllerTest {
 
     @Test
     void registeringAnswers201WithTheAccountAndItsLocation() throws Exception {
-        when(accounts.register(eq("Alice"), any())).thenReturn(new Account("Alice", "$2a$04$x", Instant.EPOCH));
+        when(accounts.register(eq("Alice"), any(), eq("127.0.0.1"))).thenReturn(new Account("Alice", "$2a$04$x", Instant.EPOCH));
 
         mvc.perform(post("/api/v1/accounts").contentType(MediaType.APPLICATION_JSON).content(body("Alice", "correct horse")))
                 .andExpect(status().isCreated())
@@ -67,7 +67,7 @@ class AccountControllerTest {
 
     @Test
     void seventyTwoBytesIsTheLongestPassword() throws Exception {
-        when(accounts.register(any(), any())).thenReturn(new Account("alice", "$2a$04$x", Instant.EPOCH));
+        when(accounts.register(any(), any(), any())).thenReturn(new Account("alice", "$2a$04$x", Instant.EPOCH));
 
         mvc.perform(post("/api/v1/accounts").contentType(MediaType.APPLICATION_JSON)
                         .content(body("alice", "é".repeat(36))))
@@ -109,7 +109,7 @@ class AccountControllerTest {
 
     @Test
     void aTakenNameIs409() throws Exception {
-        when(accounts.register(any(), any())).thenThrow(new ApiException(HttpStatus.CONFLICT, Problems.USERNAME_TAKEN,
+        when(accounts.register(any(), any(), any())).thenThrow(new ApiException(HttpStatus.CONFLICT, Problems.USERNAME_TAKEN,
                 "Username taken", "The username 'alice' is already taken."));
 
         mvc.perform(post("/api/v1/accounts").contentType(MediaType.APPLICATION_JSON).content(body("alice", "long enough")))
@@ -120,7 +120,7 @@ class AccountControllerTest {
 
     @Test
     void theResponseNeverContainsThePassword() throws Exception {
-        when(accounts.register(any(), any())).thenReturn(new Account("alice", "$2a$04$secret-hash", Instant.EPOCH));
+        when(accounts.register(any(), any(), any())).thenReturn(new Account("alice", "$2a$04$secret-hash", Instant.EPOCH));
 
         mvc.perform(post("/api/v1/accounts").contentType(MediaType.APPLICATION_JSON).content(body("alice", "sup3r s3cret")))
                 .andExpect(content().string(Matchers.not(Matchers.containsString("s3cret"))))

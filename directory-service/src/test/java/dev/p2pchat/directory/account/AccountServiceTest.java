@@ -1,6 +1,8 @@
 package dev.p2pchat.directory.account;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
@@ -12,7 +14,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.p2pchat.directory.MutableClock;
-import dev.p2pchat.directory.system.ApiException;
+import dev.p2pchat.directory.system.AddressThrottle;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import dev.p2pchat.directory.system.PasswordHashing;
@@ -21,8 +23,6 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.http.HttpStatus;
-import org.springframework.http.ProblemDetail;
 import org.springframework.test.util.ReflectionTestUtils;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -39,9 +39,11 @@ class AccountServiceTest {
             return action.doInTransaction(null);
         }
     };
+    private static final String CLIENT = "192.0.2.1";
     private final AccountService service = new AccountService(accounts, hashing,
             new Lockout(LockoutTest.properties(3, Duration.ofMinutes(15)), clock), transactions,
-            new DirectoryMetrics(new SimpleMeterRegistry()));
+            new DirectoryMetrics(new SimpleMeterRegistry()),
+            new AddressThrottle(LockoutTest.properties(3, Duration.ofMinutes(15)), clock, new SimpleMeterRegistry()));
 
     private Account account(Instant lockedUntil) {
         Account account = new Account("Alice", "$2a$04$hash", clock.instant());
@@ -56,10 +58,10 @@ class AccountServiceTest {
         when(accounts.findByUsernameKey("alice")).thenReturn(Optional.of(account(until)));
         char[] password = "the right one".toCharArray();
 
-        ProblemDetail problem = problemOf(() -> service.authenticate("ALICE", password, null));
+        AccountLockedException locked = catchThrowableOfType(AccountLockedException.class,
+                () -> service.authenticate("ALICE", password, null, CLIENT));
 
-        assertThat(problem.getStatus()).isEqualTo(HttpStatus.LOCKED.value());
-        assertThat(problem.getProperties()).containsEntry("lockedUntil", until);
+        assertThat(locked.lockedUntil()).isEqualTo(until);
         verify(hashing, never()).matches(any(), anyString());
         verify(accounts, never()).recordFailure(anyLong(), anyInt(), any(), any());
         assertThat(password).containsOnly('\0');
@@ -72,12 +74,15 @@ class AccountServiceTest {
         Instant until = clock.instant().plus(Duration.ofMinutes(15));
         when(accounts.findLockedUntil(7L)).thenReturn(Optional.empty(), Optional.empty(), Optional.of(until));
 
-        assertThat(problemOf(() -> service.authenticate("alice", "wrong".toCharArray(), null)).getStatus()).isEqualTo(401);
-        assertThat(problemOf(() -> service.authenticate("alice", "wrong".toCharArray(), null)).getStatus()).isEqualTo(401);
-        ApiException third = catchApi(() -> service.authenticate("alice", "wrong".toCharArray(), null));
+        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT))
+                .isInstanceOf(BadCredentialsException.class);
+        assertThatThrownBy(() -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT))
+                .isInstanceOf(BadCredentialsException.class);
+        AccountLockedException third = catchThrowableOfType(AccountLockedException.class,
+                () -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT));
 
-        assertThat(third.getStatusCode().value()).isEqualTo(423);
-        assertThat(third.getHeaders().getFirst("Retry-After")).isEqualTo("900");
+        assertThat(third.lockedUntil()).isEqualTo(until);
+        assertThat(third.retryAfter()).isEqualTo(Duration.ofSeconds(900));
         verify(accounts, org.mockito.Mockito.times(3)).recordFailure(7L, 3, clock.instant(), until);
     }
 
@@ -88,7 +93,7 @@ class AccountServiceTest {
         when(hashing.matches(any(), anyString())).thenReturn(true);
         when(accounts.recordSuccess(7L, "fp", clock.instant())).thenReturn(1);
 
-        assertThat(service.authenticate("alice", "right".toCharArray(), "fp")).isSameAs(alice);
+        assertThat(service.authenticate("alice", "right".toCharArray(), "fp", CLIENT)).isSameAs(alice);
         verify(accounts).recordSuccess(7L, "fp", clock.instant());
     }
 
@@ -99,7 +104,8 @@ class AccountServiceTest {
         when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(0);
         when(accounts.findLockedUntil(7L)).thenReturn(Optional.of(clock.instant().plusSeconds(100)));
 
-        assertThat(problemOf(() -> service.authenticate("alice", "right".toCharArray(), null)).getStatus()).isEqualTo(423);
+        assertThatThrownBy(() -> service.authenticate("alice", "right".toCharArray(), null, CLIENT))
+                .isInstanceOf(AccountLockedException.class);
     }
 
     @Test
@@ -108,7 +114,7 @@ class AccountServiceTest {
         when(hashing.matches(any(), anyString())).thenReturn(true);
         when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(1);
 
-        assertThat(service.authenticate("alice", "right".toCharArray(), null).getUsername()).isEqualTo("Alice");
+        assertThat(service.authenticate("alice", "right".toCharArray(), null, CLIENT).getUsername()).isEqualTo("Alice");
     }
 
     @Test
@@ -117,11 +123,13 @@ class AccountServiceTest {
         when(accounts.findByUsernameKey("nobody")).thenReturn(Optional.empty());
         when(hashing.matches(any(), anyString())).thenReturn(false);
 
-        ApiException wrongPassword = catchApi(() -> service.authenticate("alice", "wrong".toCharArray(), null));
-        ApiException unknownUser = catchApi(() -> service.authenticate("nobody", "wrong".toCharArray(), null));
+        Throwable wrongPassword = org.assertj.core.api.Assertions.catchThrowable(
+                () -> service.authenticate("alice", "wrong".toCharArray(), null, CLIENT));
+        Throwable unknownUser = org.assertj.core.api.Assertions.catchThrowable(
+                () -> service.authenticate("nobody", "wrong".toCharArray(), null, CLIENT));
 
-        assertThat(unknownUser.getBody()).isEqualTo(wrongPassword.getBody());
-        assertThat(unknownUser.getHeaders()).isEqualTo(wrongPassword.getHeaders());
+        assertThat(wrongPassword).isInstanceOf(BadCredentialsException.class);
+        assertThat(unknownUser).isInstanceOf(BadCredentialsException.class);
         verify(hashing).matchesNothing(any());
     }
 
@@ -129,7 +137,8 @@ class AccountServiceTest {
     void aTakenNameIsRefusedBeforeHashing() {
         when(accounts.existsByUsernameKey("alice")).thenReturn(true);
 
-        assertThat(problemOf(() -> service.register("ALICE", "a password".toCharArray())).getStatus()).isEqualTo(409);
+        assertThat(catchThrowableOfType(UsernameTakenException.class,
+                () -> service.register("ALICE", "a password".toCharArray(), CLIENT)).username()).isEqualTo("ALICE");
         verify(hashing, never()).hash(any());
     }
 
@@ -139,19 +148,7 @@ class AccountServiceTest {
         when(hashing.hash(any())).thenReturn("$2a$04$hash");
         when(accounts.saveAndFlush(any())).thenThrow(new DataIntegrityViolationException("uk_account_username_key"));
 
-        assertThat(problemOf(() -> service.register("alice", "a password".toCharArray())).getStatus()).isEqualTo(409);
-    }
-
-    private static ApiException catchApi(Runnable call) {
-        try {
-            call.run();
-        } catch (ApiException e) {
-            return e;
-        }
-        throw new AssertionError("expected an ApiException");
-    }
-
-    private static ProblemDetail problemOf(Runnable call) {
-        return catchApi(call).getBody();
+        assertThatThrownBy(() -> service.register("alice", "a password".toCharArray(), CLIENT))
+                .isInstanceOf(UsernameTakenException.class);
     }
 }

@@ -106,7 +106,7 @@ class PeerControllerTest {
     }
 
     @Test
-    void presenceRecordsTheObservedAddressUnlessAHostIsGiven() throws Exception {
+    void presenceRecordsTheObservedAddress() throws Exception {
         when(presence.goOnline(any(), any(), anyInt())).thenAnswer(call -> new Presence(1, "alice", "alice",
                 call.getArgument(1), call.getArgument(2), NOW, NOW.plusSeconds(60)));
 
@@ -121,8 +121,31 @@ class PeerControllerTest {
                 .andExpect(jsonPath("$.port").value(7000))
                 .andExpect(jsonPath("$.expiresAt").value("2026-01-01T10:01:00Z"));
         mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
-                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000,\"host\":\"alice.example\"}"))
-                .andExpect(jsonPath("$.host").value("alice.example"));
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7001,\"host\":null}")
+                        .with(request -> {
+                            request.setRemoteAddr("192.0.2.10");
+                            return request;
+                        }))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.host").value("192.0.2.10"));
+    }
+
+    /** A chosen host would let any user point everyone who dials them at any address, e.g. in the dialers' LAN. */
+    @Test
+    void aPresenceThatNamesItsOwnHostIsRefused() throws Exception {
+        for (String host : new String[] {"10.0.0.1", "printer.lan", "192.0.2.10"}) {
+            mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                            .contentType(MediaType.APPLICATION_JSON).content("{\"port\":9100,\"host\":\"" + host + "\"}")
+                            .with(request -> {
+                                request.setRemoteAddr("192.0.2.10");
+                                return request;
+                            }))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.type").value("/problems/invalid-request"))
+                    .andExpect(jsonPath("$.errors[0].field").value("host"))
+                    .andExpect(jsonPath("$.errors[0].message").value(Matchers.containsString("records the address it observes")));
+        }
+        verifyNoInteractions(presence);
     }
 
     @Test

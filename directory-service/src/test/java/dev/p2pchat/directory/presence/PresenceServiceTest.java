@@ -6,7 +6,6 @@ import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.AccountRepository;
 import dev.p2pchat.directory.session.AuthenticatedUser;
-import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.DirectoryProperties;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +39,8 @@ class PresenceServiceTest {
             return new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                     new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)),
                     new DirectoryProperties.Presence(Duration.ofSeconds(60)),
-                    new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"), new DirectoryProperties.H2(40));
+                    new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000),
+                java.util.List.of());
         }
     }
 
@@ -111,8 +111,7 @@ class PresenceServiceTest {
     void unknownAndInvalidNamesAreNotFound() {
         for (String name : new String[] {"nobody", "../etc", "x".repeat(500), ""}) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> presence.lookup(name))
-                    .isInstanceOfSatisfying(ApiException.class,
-                            e -> assertThat(e.getStatusCode().value()).isEqualTo(404));
+                    .isInstanceOf(NoSuchAccountException.class);
         }
     }
 }

@@ -44,7 +44,7 @@ class SessionControllerTest {
 
     @Test
     void loggingInAnswers201WithTheToken() throws Exception {
-        when(sessions.login(eq("alice"), any(), eq("ab".repeat(32))))
+        when(sessions.login(eq("alice"), any(), eq("ab".repeat(32)), eq("127.0.0.1")))
                 .thenReturn(new SessionService.IssuedToken(TOKEN, "Alice", Instant.parse("2026-01-01T22:00:00Z")));
 
         mvc.perform(post("/api/v1/sessions").contentType(MediaType.APPLICATION_JSON).content(login("ab".repeat(32))))
@@ -64,7 +64,7 @@ class SessionControllerTest {
 
     @Test
     void wrongCredentialsAre401WithAChallenge() throws Exception {
-        when(sessions.login(any(), any(), any())).thenThrow(new ApiException(HttpStatus.UNAUTHORIZED,
+        when(sessions.login(any(), any(), any(), any())).thenThrow(new ApiException(HttpStatus.UNAUTHORIZED,
                 Problems.BAD_CREDENTIALS, "Wrong username or password", "The username or password is wrong.",
                 Map.of(), ApiException.bearerChallenge()));
 
@@ -78,7 +78,7 @@ class SessionControllerTest {
     void aLockedAccountIs423WithLockedUntilAndRetryAfter() throws Exception {
         HttpHeaders headers = new HttpHeaders();
         headers.set("Retry-After", "900");
-        when(sessions.login(any(), any(), any())).thenThrow(new ApiException(HttpStatus.LOCKED, Problems.ACCOUNT_LOCKED,
+        when(sessions.login(any(), any(), any(), any())).thenThrow(new ApiException(HttpStatus.LOCKED, Problems.ACCOUNT_LOCKED,
                 "Account locked", "locked", Map.of("lockedUntil", Instant.parse("2026-01-01T10:15:00Z")), headers));
 
         mvc.perform(post("/api/v1/sessions").contentType(MediaType.APPLICATION_JSON).content(login(null)))
@@ -91,7 +91,7 @@ class SessionControllerTest {
     void aBusyPasswordPoolIs503WithRetryAfter() throws Exception {
         HttpHeaders headers = new HttpHeaders();
         headers.set("Retry-After", "1");
-        when(sessions.login(any(), any(), any())).thenThrow(new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
+        when(sessions.login(any(), any(), any(), any())).thenThrow(new ApiException(HttpStatus.SERVICE_UNAVAILABLE,
                 Problems.BUSY, "Busy", "busy", Map.of(), headers));
 
         mvc.perform(post("/api/v1/sessions").contentType(MediaType.APPLICATION_JSON).content(login(null)))

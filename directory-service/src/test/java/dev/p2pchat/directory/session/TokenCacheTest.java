@@ -11,8 +11,6 @@ import static org.mockito.Mockito.when;
 
 import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.account.AccountService;
-import dev.p2pchat.directory.presence.PresenceService;
-import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.DirectoryMetrics;
 import dev.p2pchat.directory.system.DirectoryProperties;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -33,8 +31,9 @@ class TokenCacheTest {
         DirectoryProperties properties = new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                 new DirectoryProperties.Token(Duration.ofHours(12), cacheTtl),
                 new DirectoryProperties.Presence(Duration.ofSeconds(60)), new DirectoryProperties.Bcrypt(4, 1, 4),
-                Path.of("data"), new DirectoryProperties.H2(40));
-        return new SessionService(mock(AccountService.class), tokens, mock(PresenceService.class), properties, clock,
+                Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000),
+                java.util.List.of());
+        return new SessionService(mock(AccountService.class), tokens, event -> { }, properties, clock,
                 new DirectoryMetrics(new SimpleMeterRegistry()));
     }
 
@@ -64,7 +63,7 @@ class TokenCacheTest {
         sessions.logout(alice);
         when(tokens.findValid(anyString(), any())).thenReturn(Optional.empty());
 
-        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
     }
 
     @Test
@@ -76,7 +75,7 @@ class TokenCacheTest {
 
         clock.advance(Duration.ofSeconds(1));
 
-        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(ApiException.class);
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
     }
 
     @Test

@@ -8,13 +8,19 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
 
-/** The contract is served as written, with a browsable UI over it and no generated rival. */
+/**
+ * The contract is served as written (on the API port, and on the management port for the UI),
+ * with a browsable UI over it on the management port and no generated rival.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
 class ApiDocsTest {
 
     @LocalServerPort
     int port;
+
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
 
     @Test
     void theSpecIsServedAsYamlAndTheUiBrowsesIt() throws Exception {
@@ -25,9 +31,15 @@ class ApiDocsTest {
         assertThat(spec.header("Content-Type")).startsWith("application/yaml");
         assertThat(spec.text()).startsWith("openapi: 3.0.3").contains("/api/v1/peers/{username}:");
 
-        assertThat(rawGet(api, "/swagger-ui/index.html").status()).isEqualTo(200);
-        assertThat(rawGet(api, "/v3/api-docs/swagger-config").text()).contains("\"url\":\"/openapi.yaml\"");
+        ContractClient management = new ContractClient(managementPort);
+        assertThat(rawGet(management, "/actuator/swagger-ui/index.html").status()).isEqualTo(200);
+        assertThat(rawGet(management, "/actuator/swagger-ui/swagger-config").text())
+                .contains("\"url\":\"/actuator/contract\"");
+        ContractClient.Reply served = rawGet(management, "/actuator/contract");
+        assertThat(served.header("Content-Type")).startsWith("application/yaml");
+        assertThat(served.text()).isEqualTo(spec.text());
         assertThat(rawGet(api, "/v3/api-docs").status()).as("no generated spec").isEqualTo(404);
+        assertThat(rawGet(management, "/actuator/openapi").status()).as("no generated spec").isEqualTo(404);
     }
 
     private static ContractClient.Reply rawGet(ContractClient api, String path) throws Exception {

@@ -26,12 +26,16 @@ class OperationsTest {
     @LocalServerPort
     int port;
 
+    @org.springframework.boot.test.web.server.LocalManagementPort
+    int managementPort;
+
     @org.springframework.beans.factory.annotation.Autowired
     org.springframework.jdbc.core.simple.JdbcClient jdbc;
 
+    /** From the management port, where metrics are served. */
     private String get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                        .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     @Test
@@ -50,6 +54,9 @@ class OperationsTest {
                 .containsPattern("p2pchat_logins_total\\{[^}]*outcome=\"ok\"[^}]*} [1-9]")
                 .containsPattern("p2pchat_logins_total\\{[^}]*outcome=\"failed\"[^}]*} [1-9]")
                 .contains("p2pchat_logins_total{outcome=\"locked\"")
+                .contains("p2pchat_logins_total{outcome=\"throttled\"")
+                .contains("p2pchat_registrations_total{outcome=\"throttled\"")
+                .contains("p2pchat_throttle_addresses{budget=\"failed_logins\"}")
                 .containsPattern("p2pchat_registrations_total\\{[^}]*outcome=\"created\"[^}]*} [1-9]")
                 .containsPattern("p2pchat_registrations_total\\{[^}]*outcome=\"taken\"[^}]*} [1-9]")
                 .containsPattern("p2pchat_peers_online [1-9]")

@@ -25,7 +25,11 @@ final class Directory implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         for (String argument : List.of("--server.port=0", "--server.address=127.0.0.1",
                 "--spring.datasource.url=jdbc:h2:mem:e2e-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off")) {
+                "--directory.bcrypt.cost=4", "--logging.level.root=WARN", "--spring.main.banner-mode=off",
+                // the tests' many peers all come from 127.0.0.1, far beyond one person's budgets
+                "--directory.throttle.failed-logins=1000000", "--directory.throttle.registrations=1000000",
+                // metrics on a port of their own, chosen at random so that test runs never collide
+                "--management.server.port=0")) {
             properties.put(argument.substring(0, argument.indexOf('=')), argument);
         }
         for (String argument : extra) {

@@ -1,0 +1,141 @@
+package dev.p2pchat.directory.system;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/**
+ * Budgets per client address, so that one address cannot try a password against every account,
+ * lock everyone out, fill the password-check pool or mint accounts by the thousand. Each budget
+ * is a token bucket (Bucket4j) per address that refills steadily over its period; a caller takes
+ * a token <em>before</em> the work it guards and gives it back when the attempt turns out not to
+ * count (a successful login, a taken name, a busy pool). Taking first caps even attempts that
+ * run in parallel.
+ *
+ * <p>Memory is bounded: at most {@code directory.throttle.max-addresses} buckets per budget
+ * (least recently used go first), and a bucket idle for a whole period is dropped, since by then
+ * it is full again anyway. An IPv6 client is counted by its /64 network, which one host usually
+ * has to itself. The budgets live in this instance's memory: with several instances each
+ * keeps its own.
+ */
+@Component
+public class AddressThrottle {
+
+    /** What is being counted, and what a refused caller is told. */
+    public enum Budget {
+        FAILED_LOGINS("Too many failed logins from your address"),
+        REGISTRATIONS("Too many new accounts from your address");
+
+        private final String reason;
+
+        Budget(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    private final Map<Budget, Buckets> budgets = new EnumMap<>(Budget.class);
+
+    public AddressThrottle(DirectoryProperties properties, Clock clock, MeterRegistry registry) {
+        DirectoryProperties.Throttle settings = properties.throttle();
+        TimeMeter time = new TimeMeter() {
+            @Override
+            public long currentTimeNanos() {
+                Instant now = clock.instant();
+                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+            }
+
+            @Override
+            public boolean isWallClockBased() {
+                return true;
+            }
+        };
+        budgets.put(Budget.FAILED_LOGINS,
+                new Buckets(settings.failedLogins(), settings.failedLoginsPer(), settings.maxAddresses(), time));
+        budgets.put(Budget.REGISTRATIONS,
+                new Buckets(settings.registrations(), settings.registrationsPer(), settings.maxAddresses(), time));
+        budgets.forEach((budget, buckets) -> Gauge.builder("p2pchat.throttle.addresses", buckets.cache,
+                        Cache::estimatedSize)
+                .description("Client addresses whose budget is being tracked")
+                .tag("budget", budget.name().toLowerCase(Locale.ROOT)).register(registry));
+    }
+
+    /** Takes one unit of the address's budget, or refuses with how long to wait for the next. */
+    public void take(Budget budget, String address) {
+        Buckets buckets = budgets.get(budget);
+        ConsumptionProbe probe = buckets.cache.get(key(address), ignored -> buckets.newBucket())
+                .tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw new TooManyRequestsException(budget.reason, Duration.ofNanos(probe.getNanosToWaitForRefill()));
+        }
+    }
+
+    /** Returns a unit taken for an attempt that turned out not to count. */
+    public void giveBack(Budget budget, String address) {
+        Bucket bucket = budgets.get(budget).cache.getIfPresent(key(address));
+        if (bucket != null) {
+            bucket.addTokens(1);
+        }
+    }
+
+    /** Addresses tracked now for a budget, after evicting what is due. */
+    long tracked(Budget budget) {
+        Cache<String, Bucket> cache = budgets.get(budget).cache;
+        cache.cleanUp();
+        return cache.estimatedSize();
+    }
+
+    /** The address an IPv4 client is counted by, or the /64 network of an IPv6 one. */
+    static String key(String address) {
+        if (address == null || address.indexOf(':') < 0) {
+            return String.valueOf(address);
+        }
+        try {
+            InetAddress parsed = InetAddress.getByName(address); // an IPv6 literal: never a name lookup
+            if (parsed instanceof Inet6Address) {
+                byte[] network = Arrays.copyOf(parsed.getAddress(), 16);
+                Arrays.fill(network, 8, 16, (byte) 0);
+                return InetAddress.getByAddress(network).getHostAddress() + "/64";
+            }
+            return parsed.getHostAddress();
+        } catch (UnknownHostException e) {
+            return address;
+        }
+    }
+
+    private static final class Buckets {
+        private final Bandwidth limit;
+        private final TimeMeter time;
+        private final Cache<String, Bucket> cache;
+
+        Buckets(int capacity, Duration period, int maxAddresses, TimeMeter time) {
+            this.limit = Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build();
+            this.time = time;
+            this.cache = Caffeine.newBuilder()
+                    .maximumSize(maxAddresses)
+                    .expireAfterAccess(period)
+                    .ticker(time::currentTimeNanos)
+                    .executor(Runnable::run) // evictions on the caller's thread: cheap, and no pool to share
+                    .build();
+        }
+
+        Bucket newBucket() {
+            return Bucket.builder().addLimit(limit).withCustomTimePrecision(time).build();
+        }
+    }
+}

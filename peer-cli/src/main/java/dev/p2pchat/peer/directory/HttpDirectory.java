@@ -244,7 +244,8 @@ public final class HttpDirectory implements Directory {
                 throw new DirectoryException(Kind.SERVER, "the directory at " + base + " sent an answer that is not JSON; is --server right?");
             }
         }
-        throw failure(status, problem(answer), operation, subject);
+        throw failure(status, problem(answer), operation, subject,
+                response.headers().firstValue("Retry-After").orElse(null));
     }
 
     private DirectoryException unreachable(String reason, Exception cause) {
@@ -260,7 +261,8 @@ public final class HttpDirectory implements Directory {
         }
     }
 
-    private DirectoryException failure(int status, JsonNode problem, Operation operation, String subject) {
+    private DirectoryException failure(int status, JsonNode problem, Operation operation, String subject,
+                                       String retryAfter) {
         String detail = problem.path("detail").asString("");
         switch (status) {
             case 400:
@@ -295,6 +297,12 @@ public final class HttpDirectory implements Directory {
                     }
                 }
                 return new DirectoryException(Kind.LOCKED, "account locked after too many failed logins" + when);
+            }
+            case 429: {
+                String when = retryAfter != null && retryAfter.matches("\\d{1,6}") ? " in " + retryAfter + " s" : " later";
+                return new DirectoryException(Kind.BUSY, "the directory takes no more "
+                        + (operation == Operation.REGISTER ? "new accounts" : operation == Operation.LOGIN
+                        ? "failed logins" : "requests") + " from your address for now; try again" + when);
             }
             case 503:
                 return new DirectoryException(Kind.BUSY, "the directory is busy; try again in a moment");

@@ -1,6 +1,7 @@
 package dev.p2pchat.peer.command;
 
-import dev.p2pchat.peer.connect.Timing;
+import dev.p2pchat.peer.connect.LadderSettings;
+import dev.p2pchat.peer.connect.Rung;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -16,10 +17,15 @@ public final class ConnectOptions {
     @Option(names = "--punch-delay", hidden = true, defaultValue = "0", paramLabel = "MS")
     int punchDelayMillis;
 
-    Timing timing() {
+    /** For tests and benchmarks: the one way the dialer may use (direct, reverse, punched, relayed). */
+    @Option(names = "--only-path", hidden = true, paramLabel = "RUNG")
+    Rung onlyPath;
+
+    LadderSettings settings() {
         if (punchDelayMillis < 0 || punchDelayMillis > 10_000) {
             throw new CliException(ExitCode.USAGE, "--punch-delay must be between 0 and 10000 ms");
         }
-        return Timing.DEFAULT.withPunchDelay(Duration.ofMillis(punchDelayMillis));
+        LadderSettings settings = LadderSettings.DEFAULT.withPunchDelay(Duration.ofMillis(punchDelayMillis));
+        return onlyPath == null ? settings : settings.onlyVia(onlyPath);
     }
 }

@@ -62,7 +62,7 @@ final class Listening implements AutoCloseable {
         this.policy = policy;
         this.token = token;
         this.listener = Listener.open(null, port, access.tls(), Listener.Limits.DEFAULT, this::serve);
-        this.responder = new Responder(listener, cli.server(), access, access.connector().timing());
+        this.responder = new Responder(listener, cli.server(), access, access.connector().settings());
         this.shutdownHook = new Thread(this::close, "p2pchat-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }

@@ -33,7 +33,7 @@ final class PeerAccess implements ConnectEvents {
         this.status = cli::status;
         this.explain = options.explain;
         this.connector = new Connector(session.username(), session.token(), tls, cli.knownPeers(), cli::directory, this,
-                options.timing());
+                options.settings());
     }
 
     Connector connector() {

@@ -36,18 +36,18 @@ public final class Connector {
     private final Trust trust;
     private final TlsConfig tls;
     private final ConnectEvents events;
-    private final Timing timing;
+    private final LadderSettings settings;
 
     public Connector(String me, String token, TlsConfig tls, KnownPeers known, DirectorySource directory,
-                     ConnectEvents events, Timing timing) {
+                     ConnectEvents events, LadderSettings settings) {
         this.trust = new Trust(me, token, known, directory, events);
         this.tls = tls;
         this.events = events;
-        this.timing = timing;
+        this.settings = settings;
     }
 
-    public Timing timing() {
-        return timing;
+    public LadderSettings settings() {
+        return settings;
     }
 
     public String me() {
@@ -99,7 +99,7 @@ public final class Connector {
      */
     public Link dial(Target target) throws ConnectException, IdentityException {
         Ladder ladder = new Ladder(trust, new Dialer(tls), (connection, rung, endpoint) ->
-                hello(connection, target, rung, endpoint), events, timing);
+                hello(connection, target, rung, endpoint), events, settings);
         Link link;
         try {
             link = ladder.reach(target);

@@ -48,14 +48,14 @@ final class Ladder {
     private final Dialer dialer;
     private final Securer securer;
     private final ConnectEvents events;
-    private final Timing timing;
+    private final LadderSettings settings;
 
-    Ladder(Trust trust, Dialer dialer, Securer securer, ConnectEvents events, Timing timing) {
+    Ladder(Trust trust, Dialer dialer, Securer securer, ConnectEvents events, LadderSettings settings) {
         this.trust = trust;
         this.dialer = dialer;
         this.securer = securer;
         this.events = events;
-        this.timing = timing;
+        this.settings = settings;
     }
 
     Link reach(Target target) throws ConnectException {
@@ -64,27 +64,30 @@ final class Ladder {
             if (!target.signal()) {
                 events.step(target.username() + " has no signalling channel here: only a direct connection can work");
                 race.noMore();
-                return race.await(timing.overall());
+                return race.await(settings.overall());
             }
             return new Signalled(race, target).run();
         }
     }
 
     private void direct(Race race, Signal.Candidate candidate, Target target, int order) {
+        if (!settings.allows(Rung.DIRECT)) {
+            return;
+        }
         String endpoint = Candidates.describe(candidate);
         race.run(Rung.DIRECT, endpoint, r -> {
             if (order > 0) {
-                Thread.sleep(timing.stagger().toMillis() * order);
+                Thread.sleep(settings.stagger().toMillis() * order);
             }
             Socket tcp = r.track(new Socket());
             tcp.setTcpNoDelay(true);
-            tcp.connect(Candidates.socket(candidate), millis(timing.directTimeout()));
+            tcp.connect(Candidates.socket(candidate), millis(settings.directTimeout()));
             return secure(r, tcp, target, Rung.DIRECT, endpoint);
         }, null);
     }
 
     private Link secure(Race race, Socket tcp, Target target, Rung rung, String endpoint) throws Exception {
-        PeerConnection connection = dialer.secure(tcp, target.fingerprint(), timing.directTimeout());
+        PeerConnection connection = dialer.secure(tcp, target.fingerprint(), settings.directTimeout());
         race.track(connection);
         Link link = securer.secure(connection, rung, endpoint);
         race.keep(connection);
@@ -156,7 +159,7 @@ final class Ladder {
             } catch (DirectoryException e) {
                 events.step("no signalling channel: " + e.getMessage());
                 race.noMore();
-                return race.await(timing.overall());
+                return race.await(settings.overall());
             }
             try (SignalChannel ignored = channel; ServerSocket server = race.track(punchServer())) {
                 punchPort = server.getLocalPort();
@@ -189,7 +192,7 @@ final class Ladder {
         }
 
         private Duration remaining() {
-            Duration left = timing.overall().minusNanos(System.nanoTime() - start);
+            Duration left = settings.overall().minusNanos(System.nanoTime() - start);
             return left.isNegative() ? Duration.ofMillis(1) : left;
         }
 
@@ -236,6 +239,14 @@ final class Ladder {
                         return;
                     }
                     Rung rung = syncsSent.get() == 0 ? Rung.REVERSE : Rung.PUNCHED;
+                    if (!settings.allows(rung)) {
+                        try {
+                            tcp.close();
+                        } catch (IOException ignored) {
+                            // refused either way
+                        }
+                        continue;
+                    }
                     String endpoint = Endpoints.format(tcp.getInetAddress().getHostAddress(), tcp.getPort());
                     race.run(rung, endpoint, r -> secure(r, tcp, target, rung, endpoint), null);
                 }
@@ -245,14 +256,15 @@ final class Ladder {
         }
 
         private void loop() throws ConnectException {
-            long relayAt = start + timing.relayAfter().toNanos();
+            long relayAt = start + settings.relayAfter().toNanos();
             while (!race.done()) {
                 long now = System.nanoTime();
-                if (now - start > timing.overall().toNanos()) {
-                    race.fail("no way through within " + timing.overall().toSeconds() + " s");
+                if (now - start > settings.overall().toNanos()) {
+                    race.fail("no way through within " + settings.overall().toSeconds() + " s");
                     return;
                 }
-                if (!relayAsked && relay != null && (now >= relayAt || refused || punchesDone)) {
+                if (!relayAsked && relay != null && settings.allows(Rung.RELAYED)
+                        && (now >= relayAt || refused || punchesDone)) {
                     relayAsked = true;
                     channel.send(Signal.relay(target.username(), attempt));
                     events.step("asked the directory for the relay");
@@ -261,7 +273,7 @@ final class Ladder {
                     dialAt = -1;
                     punch(punch);
                 }
-                if ((punchesDone || refused) && (relay == null || relaySettled)) {
+                if ((punchesDone || refused) && (relay == null || relaySettled || !settings.allows(Rung.RELAYED))) {
                     race.noMore();
                 }
                 long wait = Math.min(relayAsked ? Long.MAX_VALUE : relayAt - now, dialAt > 0 ? dialAt - now : Long.MAX_VALUE);
@@ -354,21 +366,26 @@ final class Ladder {
             punch = n;
             syncsSent.incrementAndGet();
             channel.send(Signal.sync(target.username(), attempt, n));
-            dialAt = System.nanoTime() + rtt.toNanos() / 2 + timing.punchDelay().toNanos();
+            dialAt = System.nanoTime() + rtt.toNanos() / 2 + settings.punchDelay().toNanos();
         }
 
         private void punch(int n) {
+            if (!settings.allows(Rung.PUNCHED)) {
+                inbox.add(new PunchFailed(MAX_PUNCHES));
+                return;
+            }
             String endpoint = Candidates.describe(theirs) + " (attempt " + n + ")";
             InetSocketAddress to = Candidates.socket(theirs);
             race.run(Rung.PUNCHED, endpoint, r -> {
                 Socket tcp = r.track(RelayLine.sharing(punchPort));
-                tcp.connect(to, millis(timing.punchTimeout()));
+                tcp.connect(to, millis(settings.punchTimeout()));
                 return secure(r, tcp, target, Rung.PUNCHED, Candidates.describe(theirs));
             }, reason -> inbox.add(new PunchFailed(n)));
         }
 
         private void relayOffered(Signal offer) {
-            if (!"dialer".equals(offer.role()) || relay == null) {
+            if (!"dialer".equals(offer.role()) || relay == null || !settings.allows(Rung.RELAYED)) {
+                relaySettled = true;
                 return;
             }
             String endpoint = Endpoints.format(relay.getHostString(), relay.getPort());

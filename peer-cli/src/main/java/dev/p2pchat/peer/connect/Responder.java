@@ -54,7 +54,7 @@ public final class Responder implements SignalChannel.Handler {
     private final Listener listener;
     private final URI directory;
     private final ConnectEvents events;
-    private final Timing timing;
+    private final LadderSettings settings;
     private final Map<String, Meeting> meetings = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor workers = new ThreadPoolExecutor(0, 2 * MAX_MEETINGS, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), runnable -> {
@@ -65,11 +65,11 @@ public final class Responder implements SignalChannel.Handler {
     private volatile SignalChannel channel;
     private volatile InetSocketAddress relay;
 
-    public Responder(Listener listener, URI directory, ConnectEvents events, Timing timing) {
+    public Responder(Listener listener, URI directory, ConnectEvents events, LadderSettings settings) {
         this.listener = listener;
         this.directory = directory;
         this.events = events;
-        this.timing = timing;
+        this.settings = settings;
     }
 
     /** The channel this responder answers on (a new one after a reconnect). */
@@ -162,7 +162,7 @@ public final class Responder implements SignalChannel.Handler {
             return;
         }
         try {
-            sleep(timing.punchDelay());
+            sleep(settings.punchDelay());
             String theirPublicIp = null;
             for (Signal.Candidate candidate : meeting.theirs) {
                 if (Signal.Candidate.OBSERVED.equals(candidate.kind())) {
@@ -177,7 +177,7 @@ public final class Responder implements SignalChannel.Handler {
                 Socket tcp = null;
                 try {
                     tcp = RelayLine.sharing(listener.port());
-                    tcp.connect(Candidates.socket(candidate), (int) timing.punchTimeout().toMillis());
+                    tcp.connect(Candidates.socket(candidate), (int) settings.punchTimeout().toMillis());
                     if (!meeting.over) {
                         events.step("reached " + meeting.from + " at " + Candidates.describe(candidate));
                         listener.adopt(tcp);

@@ -33,9 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * only a {@link Wire}, so tests join two sessions with in-memory pipes.
  *
  * <p>The reader thread and the liveness timer never wait for the wire themselves: what they send
- * (PONG, FILE_RESULT, a refusal, PING) goes through a queue to a replies thread. Otherwise two
- * peers whose file writers both block on full connections, while both readers wait to answer,
- * would each stop reading and deadlock, and a peer that stops reading would hang the timer.
+ * (PONG, FILE_RESULT, a refusal, PING) goes through a bounded queue to a replies thread. Otherwise
+ * two peers whose file writers both block on full connections, while both readers wait to answer,
+ * would each stop reading and deadlock, and a peer that stops reading would hang the timer, which
+ * every session of the program and the presence renewal share. A peer that lets that queue fill
+ * (it sends PINGs and never reads the PONGs) loses its session; nobody else waits for it.
  */
 public final class ChatSession {
 
@@ -63,8 +65,10 @@ public final class ChatSession {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     /** How long a chat line or a goodbye waits for a connection that a file chunk holds. */
     private static final Duration STALLED = Duration.ofSeconds(5);
-    /** Replies queued beyond this make the reader wait again (a peer flooding PINGs without reading). */
-    private static final int REPLY_BACKLOG = 1024;
+    /** Replies queued beyond this end the session (a peer flooding PINGs without reading the PONGs). */
+    static final int REPLY_BACKLOG = 1024;
+    /** How long an ERROR to a peer that does not read may take before the connection is cut anyway. */
+    private static final Duration ERROR_GRACE = Duration.ofSeconds(1);
 
     private final String peer;
     private final Wire wire;
@@ -80,6 +84,7 @@ public final class ChatSession {
     private final ExecutorService fileWorkers;
     private final ThreadPoolExecutor replies;
     private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicBoolean overwhelmed = new AtomicBoolean();
     private volatile Thread readerThread;
     private volatile long lastReceived = System.nanoTime();
     /** When the write in progress started (System.nanoTime), or 0. */
@@ -106,19 +111,12 @@ public final class ChatSession {
             thread.setDaemon(true);
             return thread;
         });
+        // a full queue throws RejectedExecutionException (the default policy): see sendLater
         this.replies = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(REPLY_BACKLOG), runnable -> {
                     Thread thread = new Thread(runnable, "p2pchat-replies-" + peer);
                     thread.setDaemon(true);
                     return thread;
-                }, (task, pool) -> {
-                    if (!pool.isShutdown()) {
-                        try {
-                            pool.getQueue().put(task);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
                 });
         this.transfers = new Transfers(new Transfers.Link() {
             @Override
@@ -169,7 +167,7 @@ public final class ChatSession {
                             : closedMessage(reason, null));
                     break;
                 }
-                if (!dispatch(frame)) {
+                if (!dispatch(frame) || overwhelmed.get()) {
                     break;
                 }
             }
@@ -342,7 +340,9 @@ public final class ChatSession {
 
     /**
      * Sends {@code frame} from the replies thread, so that the caller (the reader or the timer)
-     * goes on at once even when the connection is full. Then runs {@code after}, if any.
+     * goes on at once even when the connection is full. Then runs {@code after}, if any. Never
+     * blocks: when {@link #REPLY_BACKLOG} replies already wait, the peer is not reading what it
+     * asks for, and the session ends.
      */
     private void sendLater(Frame frame, Runnable after) {
         try {
@@ -357,18 +357,54 @@ public final class ChatSession {
                     }
                 }
             });
-        } catch (RejectedExecutionException ended) {
-            // the session is over
+        } catch (RejectedExecutionException full) {
+            if (!replies.isShutdown()) {
+                overwhelmed();
+            }
+            // else the session is over
         }
     }
 
+    /**
+     * The peer sends frames that need an answer and does not read the answers. Runs on the reader
+     * or on the timer that all sessions share, so it must not wait for the wire: the ERROR is
+     * tried by a worker of this session, if the connection is free, and the connection is cut
+     * after a short grace whether or not the peer took it.
+     */
+    private void overwhelmed() {
+        if (!overwhelmed.compareAndSet(false, true)) {
+            return;
+        }
+        String message = "more than " + REPLY_BACKLOG + " frames await an answer and " + peer + " does not read them";
+        Runnable end = () -> finish(EndReason.PROTOCOL_ERROR, "ended the session with " + peer + ": " + message);
+        try {
+            fileWorkers.execute(() -> {
+                if (sendLock.tryLock()) {
+                    try {
+                        writer.writeAndFlush(new Frame.Error(ErrorCode.PROTOCOL_ERROR, Handshake.clip(message)));
+                    } catch (IOException | RuntimeException ignored) {
+                        // it is ending either way
+                    } finally {
+                        sendLock.unlock();
+                    }
+                }
+                end.run();
+            });
+            timers.schedule(end, ERROR_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException over) {
+            end.run();
+        }
+    }
+
+    /** On the reader thread only (never on the shared timer): it may wait a little for the connection. */
     private void fail(ErrorCode code, String message) {
         try {
-            sendLock.lock();
-            try {
-                writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
-            } finally {
-                sendLock.unlock();
+            if (lockWithin(STALLED)) {
+                try {
+                    writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
+                } finally {
+                    sendLock.unlock();
+                }
             }
         } catch (IOException | RuntimeException ignored) {
             // the peer is told if it can be

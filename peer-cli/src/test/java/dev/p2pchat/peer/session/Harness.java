@@ -53,10 +53,24 @@ final class Harness implements AutoCloseable {
     record Pair(Side alice, Side bob, Link link) {
     }
 
-    final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("test-timers"));
+    final ScheduledExecutorService timers;
     private final ExecutorService threads = Executors.newCachedThreadPool(daemon("test-session"));
     private final List<ChatSession> sessions = new CopyOnWriteArrayList<>();
     private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
+
+    Harness() {
+        this(Executors.newScheduledThreadPool(2, daemon("test-timers")));
+    }
+
+    /** Sessions share {@code timers}, as all sessions of a program share PeerAccess's one timer thread. */
+    Harness(ScheduledExecutorService timers) {
+        this.timers = timers;
+    }
+
+    /** One timer thread for every session, as in the program. */
+    static Harness withOneTimerThread() {
+        return new Harness(Executors.newSingleThreadScheduledExecutor(daemon("test-timer")));
+    }
 
     static ReceivePolicy auto(Path downloads) {
         return new ReceivePolicy(ReceivePolicy.Mode.AUTO, new Downloads(downloads), ReceivePolicy.UNLIMITED, 8);
@@ -109,7 +123,12 @@ final class Harness implements AutoCloseable {
      * dialer, odd file ids) facing a raw bob; otherwise it is bob (the listener) facing a raw alice.
      */
     RawPair raw(boolean sessionDials, ReceivePolicy policy, ChatSession.Liveness liveness) {
-        Link link = link();
+        return raw(sessionDials, policy, liveness, Pipe.DEFAULT_CAPACITY);
+    }
+
+    /** As above, over pipes of {@code capacity} bytes each way. */
+    RawPair raw(boolean sessionDials, ReceivePolicy policy, ChatSession.Liveness liveness, int capacity) {
+        Link link = link(capacity);
         if (sessionDials) {
             return new RawPair(new RawPeer(link.listener()), start(BOB, true, link.dialer(), policy, liveness));
         }

@@ -1,0 +1,152 @@
+package dev.p2pchat.peer.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.p2pchat.peer.directory.HttpDirectory;
+import dev.p2pchat.peer.identity.Identity;
+import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.FrameReader;
+import dev.p2pchat.peer.protocol.FrameWriter;
+import dev.p2pchat.peer.session.Handshake;
+import dev.p2pchat.peer.session.Wire;
+import dev.p2pchat.peer.transport.Dialer;
+import dev.p2pchat.peer.transport.PeerConnection;
+import dev.p2pchat.peer.transport.TlsConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A registered user with a real identity and a hand-written client misbehaves against a real
+ * {@code listen}: the listener ends that one session and stays online and useful for everyone else.
+ */
+class HostilePeerEndToEndTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** The shortest presence TTL the directory allows: a stalled renewal shows within seconds. */
+    private static final String PRESENCE_TTL = "--directory.presence.ttl=5s";
+    private static Directory directory;
+    private static int users;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void startDirectory() {
+        directory = Directory.start(PRESENCE_TTL);
+    }
+
+    @AfterAll
+    static void stopDirectory() {
+        directory.close();
+    }
+
+    /** A logged-in user whose client is this test: TLS and HELLO done, then raw frames. */
+    private record RawClient(String name, String token, PeerConnection connection, FrameReader reader,
+                             FrameWriter writer) implements AutoCloseable {
+        @Override
+        public void close() {
+            connection.close();
+        }
+    }
+
+    private RawClient rawClient(String name, String listener) throws Exception {
+        Path home = tmp.resolve(name);
+        Files.createDirectories(home);
+        Identity identity = Identity.loadOrCreate(home);
+        HttpDirectory api = new HttpDirectory(URI.create(directory.url()), null);
+        api.register(name, (name + " password").toCharArray());
+        String token = api.login(name, (name + " password").toCharArray(), identity.fingerprint()).token();
+        var peer = api.lookup(token, listener);
+        PeerConnection connection = new Dialer(TlsConfig.create(identity))
+                .connect(peer.host(), peer.port(), peer.fingerprint(), Duration.ofSeconds(10));
+        FrameReader reader = new FrameReader(connection.in());
+        FrameWriter writer = new FrameWriter(connection.out());
+        Handshake.dial(Wire.of(connection), reader, writer, name, listener, Duration.ofSeconds(10));
+        return new RawClient(name, token, connection, reader, writer);
+    }
+
+    private boolean online(RawClient asker, String who) throws Exception {
+        return new HttpDirectory(URI.create(directory.url()), null).lookup(asker.token(), who).online();
+    }
+
+    private Peer newUser(String prefix) {
+        users++;
+        Peer peer = new Peer(prefix + users, tmp.resolve(prefix + users), directory.url());
+        assertThat(peer.registerAndLogin().exit()).isZero();
+        return peer;
+    }
+
+    private static Peer.Running listen(Peer peer, String... extra) throws Exception {
+        String[] args = new String[extra.length + 1];
+        args[0] = "listen";
+        System.arraycopy(extra, 0, args, 1, extra.length);
+        Peer.Running listening = peer.start(args);
+        await().atMost(WAIT).until(() -> listening.err().contains("Online as") || listening.exit().isDone());
+        assertThat(listening.err()).contains("Online as " + peer.name());
+        return listening;
+    }
+
+    @Test
+    void aPeerFloodingPingsWithoutReadingDoesNotTakeTheListenerOffline() throws Exception {
+        Peer bob = newUser("bob");
+        Peer alice = newUser("alice");
+        Peer.Running bobListens = listen(bob, "--renew-interval", "1");
+        Peer.Running aliceChats = alice.start("chat", bob.name());
+        await().atMost(WAIT).until(() -> bobListens.err().contains(alice.name() + " connected"));
+
+        users++;
+        try (RawClient flooder = rawClient("flooder" + users, bob.name())) {
+            AtomicLong sent = new AtomicLong();
+            AtomicBoolean stopped = new AtomicBoolean();
+            Thread flood = new Thread(() -> {
+                try {
+                    // PINGs as fast as TLS takes them; the PONGs are never read
+                    for (long i = 0; i < 20_000_000; i++) {
+                        flooder.writer().write(Frame.Ping.of(i));
+                        if (i % 1000 == 999) {
+                            flooder.writer().flush();
+                        }
+                        sent.incrementAndGet();
+                    }
+                } catch (IOException closed) {
+                    // the listener hung up on us
+                } finally {
+                    stopped.set(true);
+                }
+            }, "flooder");
+            flood.setDaemon(true);
+            flood.start();
+            // until the listener hangs up, or the connection is full both ways
+            AtomicLong seen = new AtomicLong(-1);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        long now = sent.get();
+                        return stopped.get() || seen.getAndSet(now) == now;
+                    });
+
+            aliceChats.type("during the flood");
+            await().atMost(WAIT).until(() -> bobListens.out().contains(alice.name() + ": during the flood"));
+            // well past the peer's 30 s liveness check and the 5 s presence TTL
+            await("the listener stays online").during(Duration.ofSeconds(45)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> online(flooder, bob.name()));
+            aliceChats.type("after the flood");
+            await().atMost(WAIT).until(() -> bobListens.out().contains(alice.name() + ": after the flood"));
+            assertThat(bobListens.err()).contains("ended the session with " + flooder.name()
+                    + ": more than 1024 frames await an answer and " + flooder.name() + " does not read them");
+        }
+        aliceChats.type("close");
+        assertThat(aliceChats.waitFor(WAIT)).isZero();
+        bobListens.type("q");
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+    }
+}

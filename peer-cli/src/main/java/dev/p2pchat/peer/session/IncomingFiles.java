@@ -1,0 +1,301 @@
+package dev.p2pchat.peer.session;
+
+import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.ProtocolException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The files the peer sends us on one connection. An offer is checked against the policy and the
+ * disk, a partial of the same file is resumed, data is appended and hashed, and only a matching
+ * hash gives the file its final name.
+ */
+final class IncomingFiles {
+
+    /** Where one file stands. */
+    enum State {
+        /** Offered; the policy or the user is deciding. */
+        DECIDING,
+        /** FILE_ACCEPT sent: data may come. */
+        RECEIVING
+    }
+
+    private final Transfers.Link link;
+    private final TransferEvents events;
+    private final ReceivePolicy policy;
+    private final Executor executor;
+    private final boolean oddIds;
+    private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();
+    /** Incoming ids we cancelled: their frames still in flight are dropped, not errors. */
+    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+    /** Every id the peer offered on this connection (reader thread only): ids are unique, in any order. */
+    private final Set<Long> incomingIds = new HashSet<>();
+
+    IncomingFiles(Transfers.Link link, boolean dialer, TransferEvents events, ReceivePolicy policy, Executor executor) {
+        this.link = link;
+        this.events = events;
+        this.policy = policy;
+        this.executor = executor;
+        this.oddIds = dialer;
+    }
+
+    private final class Incoming {
+        final Transfer transfer;
+        final Path partial;
+        volatile State state = State.DECIDING;
+        FileChannel channel;
+        MessageDigest digest;
+        long received;
+
+        Incoming(Transfer transfer, Path partial) {
+            this.transfer = transfer;
+            this.partial = partial;
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing more to save
+                }
+            }
+        }
+
+        void finish(boolean ok, String message, Path savedAs, String sha256) {
+            settle(transfer.result(ok, message, savedAs, sha256));
+        }
+
+        void lost() {
+            settle(transfer.lost(Transfers.lostMessage(link.peer(), transfer)));
+        }
+
+        private void settle(Transfer.Result r) {
+            incoming.remove(transfer.id());
+            close();
+            events.finished(transfer, r);
+        }
+    }
+
+    void onOffer(Frame.FileOffer offer) throws IOException {
+        long id = offer.id();
+        if ((id % 2 == 1) == oddIds) {
+            throw new ProtocolException("FILE_OFFER id " + id + " has the parity of this side's ids");
+        }
+        if (!incomingIds.add(id)) {
+            throw new ProtocolException("FILE_OFFER reuses id " + id);
+        }
+        Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
+        String refusal;
+        Path partial = null;
+        try {
+            refusal = refusal(offer);
+            if (refusal == null) {
+                partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
+            }
+        } catch (IOException e) {
+            // e.g. the downloads folder is a file or read-only: refuse this file, keep the session
+            refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
+        }
+        if (refusal != null) {
+            cancelled.add(id); // data the sender already sent for it is dropped, not an error
+            link.send(new Frame.FileReject(id, refusal));
+            events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + refusal, null, null));
+            return;
+        }
+        Incoming in = new Incoming(transfer, partial);
+        incoming.put(id, in);
+        CompletableFuture<Boolean> decision = policy.mode() == ReceivePolicy.Mode.ASK
+                ? events.ask(transfer) : CompletableFuture.completedFuture(true);
+        decision.whenComplete((yes, failure) -> {
+            try {
+                executor.execute(() -> {
+                    if (Boolean.TRUE.equals(yes)) {
+                        accept(in);
+                    } else {
+                        reject(in, "declined by the receiver");
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the session ended while the user was deciding
+            }
+        });
+    }
+
+    /** Why an offer is refused at once, or null. */
+    private String refusal(Frame.FileOffer offer) throws IOException {
+        if (policy.mode() == ReceivePolicy.Mode.NO || policy.downloads() == null) {
+            return "this peer does not accept files";
+        }
+        if (offer.size() > policy.maxFileSize()) {
+            return "too large: " + Sizes.human(offer.size()) + " is over the limit of " + Sizes.human(policy.maxFileSize());
+        }
+        if (incoming.size() >= policy.maxConcurrent()) {
+            return "too many files at once (at most " + policy.maxConcurrent() + ")";
+        }
+        Path partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
+        for (Incoming other : incoming.values()) {
+            if (other.partial.equals(partial)) {
+                // both would write the same partial, and one would publish the other's bytes
+                return "a file of that name and size is already on its way; send it again afterwards";
+            }
+        }
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        long needed = offer.size() - Math.min(have, offer.size());
+        for (Incoming other : incoming.values()) {
+            needed += other.transfer.size() - other.transfer.done(); // files already on their way here
+        }
+        long free = policy.downloads().usableSpace();
+        if (needed > free) {
+            return "not enough free disk space: " + Sizes.human(needed) + " needed, " + Sizes.human(free) + " free";
+        }
+        return null;
+    }
+
+    /** On the executor: resume what we have of this file, or start it, and say so. */
+    private void accept(Incoming in) {
+        Transfer transfer = in.transfer;
+        try {
+            long have = Files.exists(in.partial) ? Files.size(in.partial) : 0;
+            if (have > transfer.size()) {
+                Files.delete(in.partial);
+                have = 0;
+            }
+            in.digest = Transfers.sha256();
+            in.channel = FileChannel.open(in.partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            String prefix = null;
+            if (have > 0) {
+                Transfers.hash(in.channel, have, in.digest, new byte[Transfers.CHUNK]);
+                prefix = Transfers.hexSoFar(in.digest);
+            }
+            in.channel.truncate(have);
+            in.channel.position(have);
+            in.received = have;
+            transfer.start(have);
+            in.state = State.RECEIVING;
+            events.started(transfer);
+            link.send(new Frame.FileAccept(transfer.id(), have, prefix));
+        } catch (IOException e) {
+            reject(in, "the receiver cannot write the file: " + Transfers.peerReason(e));
+        }
+    }
+
+    private void reject(Incoming in, String why) {
+        cancelled.add(in.transfer.id());
+        in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null);
+        try {
+            link.send(new Frame.FileReject(in.transfer.id(), why));
+        } catch (IOException ignored) {
+            // the connection is gone; nothing to tell
+        }
+    }
+
+    private Incoming receiving(long id, String frame) throws ProtocolException {
+        Incoming in = incoming.get(id);
+        if (in == null) {
+            if (cancelled.contains(id)) {
+                return null;
+            }
+            throw new ProtocolException(frame + " for unknown file id " + id);
+        }
+        if (in.state != State.RECEIVING) {
+            throw new ProtocolException(frame + " before FILE_ACCEPT for file id " + id);
+        }
+        return in;
+    }
+
+    void onData(Frame.FileData data) throws ProtocolException {
+        Incoming in = receiving(data.id(), "FILE_DATA");
+        if (in == null) {
+            return;
+        }
+        long size = in.transfer.size();
+        if (in.received + data.length() > size) {
+            throw new ProtocolException("more data than offered for file id " + data.id() + ": "
+                    + (in.received + data.length()) + " > " + size + " bytes");
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(data.buffer(), data.offset(), data.length());
+            while (bytes.hasRemaining()) {
+                in.channel.write(bytes);
+            }
+        } catch (IOException e) {
+            // e.g. the disk is full: keep what was written (it resumes later) and tell the sender
+            reject(in, "the receiver cannot write: " + Transfers.peerReason(e));
+            return;
+        }
+        in.digest.update(data.buffer(), data.offset(), data.length());
+        in.received += data.length();
+        in.transfer.advance(data.length());
+        events.progress(in.transfer);
+    }
+
+    void onEnd(Frame.FileEnd end) throws IOException {
+        Incoming in = receiving(end.id(), "FILE_END");
+        if (in == null) {
+            return;
+        }
+        if (in.received != in.transfer.size()) {
+            throw new ProtocolException("FILE_END for file id " + end.id() + " after " + in.received + " of "
+                    + in.transfer.size() + " bytes");
+        }
+        String ours = Transfers.hex(in.digest.digest());
+        boolean ok = ours.equals(end.sha256());
+        Path saved = null;
+        String message;
+        try {
+            in.channel.force(true);
+            in.close();
+            if (ok) {
+                saved = policy.downloads().publish(in.partial, in.transfer.name());
+                message = "verified";
+            } else {
+                Files.deleteIfExists(in.partial);
+                message = "corrupt: SHA-256 " + ours + " differs from the sender's " + end.sha256() + "; discarded";
+            }
+        } catch (IOException e) {
+            ok = false;
+            message = "cannot save the file: " + Transfers.reason(e);
+        }
+        link.send(new Frame.FileResult(end.id(), ok, ours));
+        in.finish(ok, message, saved, ours);
+    }
+
+    /** The sender cancelled one of the files it offered us. */
+    void onReject(Frame.FileReject reject) {
+        Incoming in = incoming.get(reject.id());
+        if (in != null) {
+            cancelled.add(reject.id());
+            in.finish(false, link.peer() + " cancelled '" + in.transfer.name() + "': " + reject.reason(), null, null);
+            if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
+                try {
+                    Files.deleteIfExists(in.partial);
+                } catch (IOException ignored) {
+                    // a stale partial is replaced when the file comes again
+                }
+            }
+        }
+    }
+
+    void ended() {
+        for (Incoming in : incoming.values()) {
+            in.lost();
+        }
+    }
+
+    boolean busy() {
+        return !incoming.isEmpty();
+    }
+}

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The files the peer sends us on one connection. An offer is checked against the policy and the
@@ -23,12 +24,14 @@ import java.util.concurrent.Executor;
  */
 final class IncomingFiles {
 
-    /** Where one file stands. */
+    /** Where one file stands. Only {@link #SETTLED} is final; a file is settled exactly once. */
     enum State {
         /** Offered; the policy or the user is deciding. */
         DECIDING,
         /** FILE_ACCEPT sent: data may come. */
-        RECEIVING
+        RECEIVING,
+        /** Saved, discarded, refused, cancelled or lost: the result is out. */
+        SETTLED
     }
 
     private final Transfers.Link link;
@@ -53,7 +56,7 @@ final class IncomingFiles {
     private final class Incoming {
         final Transfer transfer;
         final Path partial;
-        volatile State state = State.DECIDING;
+        final AtomicReference<State> state = new AtomicReference<>(State.DECIDING);
         FileChannel channel;
         MessageDigest digest;
         long received;
@@ -73,18 +76,26 @@ final class IncomingFiles {
             }
         }
 
-        void finish(boolean ok, String message, Path savedAs, String sha256) {
-            settle(transfer.result(ok, message, savedAs, sha256));
+        boolean finish(boolean ok, String message, Path savedAs, String sha256) {
+            return settle(transfer.result(ok, message, savedAs, sha256));
         }
 
         void lost() {
             settle(transfer.lost(Transfers.lostMessage(link.peer(), transfer)));
         }
 
-        private void settle(Transfer.Result r) {
+        /**
+         * Once only: a decline on the executor may race the end of the session on another thread,
+         * and each would report the file.
+         */
+        private boolean settle(Transfer.Result r) {
+            if (state.getAndSet(State.SETTLED) == State.SETTLED) {
+                return false;
+            }
             incoming.remove(transfer.id());
             close();
             events.finished(transfer, r);
+            return true;
         }
     }
 
@@ -184,7 +195,10 @@ final class IncomingFiles {
             in.channel.position(have);
             in.received = have;
             transfer.start(have);
-            in.state = State.RECEIVING;
+            if (!in.state.compareAndSet(State.DECIDING, State.RECEIVING)) {
+                in.close(); // settled while we opened the partial: the session ended or the sender cancelled
+                return;
+            }
             events.started(transfer);
             link.send(new Frame.FileAccept(transfer.id(), have, prefix));
         } catch (IOException e) {
@@ -194,7 +208,9 @@ final class IncomingFiles {
 
     private void reject(Incoming in, String why) {
         cancelled.add(in.transfer.id());
-        in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null);
+        if (!in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null)) {
+            return; // settled meanwhile (the session ended, the sender cancelled): nothing to tell
+        }
         try {
             link.send(new Frame.FileReject(in.transfer.id(), why));
         } catch (IOException ignored) {
@@ -210,7 +226,7 @@ final class IncomingFiles {
             }
             throw new ProtocolException(frame + " for unknown file id " + id);
         }
-        if (in.state != State.RECEIVING) {
+        if (in.state.get() != State.RECEIVING) {
             throw new ProtocolException(frame + " before FILE_ACCEPT for file id " + id);
         }
         return in;

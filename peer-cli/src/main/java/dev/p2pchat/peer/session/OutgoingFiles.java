@@ -40,6 +40,14 @@ final class OutgoingFiles {
         SETTLED
     }
 
+    /**
+     * New offers of one file after a "prefix mismatch". An honest receiver drops its partial and
+     * takes the new offer from 0 (it MUST NOT resume it), so one is enough; a receiver that keeps
+     * asking to resume from bytes the file does not start with would have us hash and re-offer
+     * the file for ever.
+     */
+    static final int MAX_REOFFERS = 2;
+
     private final Transfers.Link link;
     private final TransferEvents events;
     private final Executor executor;
@@ -60,14 +68,18 @@ final class OutgoingFiles {
         final Path file;
         final FileTime modified;
         final CompletableFuture<Transfer.Result> result;
+        /** 0 for the first offer of this file, then 1, 2 for the offers after a prefix mismatch. */
+        final int reoffer;
         final AtomicReference<State> state = new AtomicReference<>(State.OFFERED);
         volatile String sha256;
 
-        Outgoing(Transfer transfer, Path file, FileTime modified, CompletableFuture<Transfer.Result> result) {
+        Outgoing(Transfer transfer, Path file, FileTime modified, CompletableFuture<Transfer.Result> result,
+                 int reoffer) {
             this.transfer = transfer;
             this.file = file;
             this.modified = modified;
             this.result = result;
+            this.reoffer = reoffer;
         }
 
         boolean settled() {
@@ -93,10 +105,11 @@ final class OutgoingFiles {
     }
 
     CompletableFuture<Transfer.Result> send(Path file) {
-        return send(file, new CompletableFuture<>());
+        return send(file, new CompletableFuture<>(), 0);
     }
 
-    private CompletableFuture<Transfer.Result> send(Path file, CompletableFuture<Transfer.Result> result) {
+    private CompletableFuture<Transfer.Result> send(Path file, CompletableFuture<Transfer.Result> result,
+                                                    int reoffer) {
         long size;
         FileTime modified;
         try {
@@ -118,7 +131,7 @@ final class OutgoingFiles {
         }
         String name = file.getFileName() == null ? "file" : file.getFileName().toString();
         Outgoing out = new Outgoing(new Transfer(id, Transfer.Direction.SEND, link.peer(), name, size), file, modified,
-                result);
+                result, reoffer);
         outgoing.put(id, out);
         if (ended) {
             out.finish(false, "the connection is closed");
@@ -162,8 +175,14 @@ final class OutgoingFiles {
                 if (!ours.equals(prefixSha256)) {
                     // the receiver's partial is not a prefix of this file: start over under a new id
                     link.send(new Frame.FileReject(id, Transfers.PREFIX_MISMATCH));
+                    if (out.reoffer >= MAX_REOFFERS) {
+                        out.finish(false, link.peer() + " asked " + (out.reoffer + 1) + " times to resume '"
+                                + transfer.name() + "' from bytes it does not start with; not sent ("
+                                + link.peer() + " should remove its partial of it)");
+                        return;
+                    }
                     outgoing.remove(id);
-                    send(out.file, out.result);
+                    send(out.file, out.result, out.reoffer + 1);
                     return;
                 }
             }

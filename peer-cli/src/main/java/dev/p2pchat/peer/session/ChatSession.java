@@ -162,7 +162,7 @@ public final class ChatSession {
                 Frame frame = reader.read();
                 lastReceived = System.nanoTime();
                 if (frame == null) {
-                    EndReason reason = closing != null ? closing : EndReason.LOST;
+                    EndReason reason = goodbye();
                     finish(reason, reason == EndReason.LOST ? "the connection to " + peer + " closed without a goodbye"
                             : closedMessage(reason, null));
                     break;
@@ -174,7 +174,7 @@ public final class ChatSession {
         } catch (ProtocolException e) {
             fail(ErrorCode.PROTOCOL_ERROR, e.getMessage());
         } catch (IOException e) {
-            EndReason reason = closing != null ? closing : EndReason.LOST;
+            EndReason reason = goodbye();
             finish(reason, reason == EndReason.LOST ? "connection to " + peer + " lost: " + Transfers.reason(e)
                     : closedMessage(reason, null));
         } catch (RuntimeException e) {
@@ -218,6 +218,12 @@ public final class ChatSession {
         return true;
     }
 
+    /** How an end of the stream reads: the goodbye under way (CLOSE), or a lost connection. */
+    private EndReason goodbye() {
+        EndReason reason = closing;
+        return reason == EndReason.CLOSED_BY_US || reason == EndReason.CLOSED_BY_PEER ? reason : EndReason.LOST;
+    }
+
     private String closedMessage(EndReason reason, String peerReason) {
         if (reason == EndReason.CLOSED_BY_US) {
             return "chat with " + peer + " closed";
@@ -247,7 +253,16 @@ public final class ChatSession {
 
     /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
     public CompletableFuture<Transfer.Result> sendFile(Path file) {
-        return transfers.send(file);
+        if (Thread.currentThread() != readerThread) {
+            return transfers.send(file);
+        }
+        // called back on the reader (an event handler): offers are written in id order by the
+        // caller, and the reader must not wait for the wire, so a worker offers it
+        try {
+            return CompletableFuture.supplyAsync(() -> transfers.send(file), fileWorkers).thenCompose(sent -> sent);
+        } catch (RejectedExecutionException closed) {
+            return transfers.send(file); // the session is over: this fails at once
+        }
     }
 
     /** True while files are on their way in either direction. */
@@ -377,6 +392,7 @@ public final class ChatSession {
         }
         String message = "more than " + REPLY_BACKLOG + " frames await an answer and " + peer + " does not read them";
         Runnable end = () -> finish(EndReason.PROTOCOL_ERROR, "ended the session with " + peer + ": " + message);
+        stopSending();
         try {
             fileWorkers.execute(() -> {
                 if (sendLock.tryLock()) {
@@ -396,12 +412,26 @@ public final class ChatSession {
         }
     }
 
-    /** On the reader thread only (never on the shared timer): it may wait a little for the connection. */
+    /**
+     * Sends ERROR and closes as docs/PROTOCOL.md 8.1 says: the ERROR, TLS close_notify, then the
+     * connection. On the reader thread only (never on the shared timer): it may wait a little for
+     * the connection, and for the peer to read the ERROR.
+     */
     private void fail(ErrorCode code, String message) {
+        // the answers already queued (PONG, FILE_REJECT ...) leave first, in the order of the frames they answer
+        replies.shutdown();
+        try {
+            replies.awaitTermination(STALLED.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopSending();
+        boolean told = false;
         try {
             if (lockWithin(STALLED)) {
                 try {
                     writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
+                    told = true;
                 } finally {
                     sendLock.unlock();
                 }
@@ -409,7 +439,42 @@ public final class ChatSession {
         } catch (IOException | RuntimeException ignored) {
             // the peer is told if it can be
         }
+        if (told) {
+            linger();
+        }
         finish(EndReason.PROTOCOL_ERROR, "protocol error from " + peer + ": " + message);
+    }
+
+    /**
+     * After our last frame: close_notify, then read and drop what the peer still sends until it
+     * closes too, for at most {@link #ERROR_GRACE}. Closing at once while its frames are still
+     * arriving would reset the connection, and a reset can throw away the ERROR before the peer
+     * reads it.
+     */
+    private void linger() {
+        ScheduledFuture<?> cut;
+        try {
+            cut = timers.schedule(wire::close, ERROR_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException exiting) {
+            return;
+        }
+        wire.shutdownOutput();
+        byte[] dropped = new byte[8192];
+        try {
+            while (wire.in().read(dropped) >= 0) {
+                // the peer's frames after our ERROR mean nothing
+            }
+        } catch (IOException cutOff) {
+            // the grace is over, or the peer reset the connection
+        }
+        cut.cancel(false);
+    }
+
+    /** Nothing but the ERROR on its way leaves any more: no chunk or chat may follow it. */
+    private void stopSending() {
+        if (closing == null) {
+            closing = EndReason.PROTOCOL_ERROR;
+        }
     }
 
     private void finish(EndReason reason, String message) {

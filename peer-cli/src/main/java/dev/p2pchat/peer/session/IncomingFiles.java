@@ -9,12 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,16 +36,38 @@ final class IncomingFiles {
         SETTLED
     }
 
+    /**
+     * Offers refused in a row (at once, or declined by the user) before the next refusal ends the
+     * session. Far more than a person causes by hand; a script sending a folder to a peer that
+     * takes none of it learns so after 64 files; and it bounds what a peer can make us answer,
+     * log and report without ever sending a file. An accepted offer starts the count again.
+     */
+    static final int MAX_REFUSED_IN_A_ROW = 64;
+    /**
+     * Ids we cancelled after FILE_ACCEPT that we still remember. Their data may already be on its
+     * way and is dropped without an error; the sender stops within a round trip, so the latest
+     * few are all that matter. Ids refused before FILE_ACCEPT never need remembering: a sender
+     * sends data only after FILE_ACCEPT.
+     */
+    static final int CANCELLED_REMEMBERED = 64;
+
     private final Transfers.Link link;
     private final TransferEvents events;
     private final ReceivePolicy policy;
     private final Executor executor;
     private final boolean oddIds;
     private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();
-    /** Incoming ids we cancelled: their frames still in flight are dropped, not errors. */
-    private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
-    /** Every id the peer offered on this connection (reader thread only): ids are unique, in any order. */
-    private final Set<Long> incomingIds = new HashSet<>();
+    /** The latest ids we cancelled after accepting them (bounded): their frames in flight are dropped. */
+    private final Set<Long> cancelled = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > CANCELLED_REMEMBERED;
+                }
+            }));
+    /** The id of the peer's latest offer (reader thread only): offer ids only ever increase. */
+    private long lastOfferedId = -1;
+    private final AtomicInteger refusedInARow = new AtomicInteger();
 
     IncomingFiles(Transfers.Link link, boolean dialer, TransferEvents events, ReceivePolicy policy, Executor executor) {
         this.link = link;
@@ -76,7 +100,8 @@ final class IncomingFiles {
             }
         }
 
-        boolean finish(boolean ok, String message, Path savedAs, String sha256) {
+        /** Returns the state it was settled from, or null when it was settled already. */
+        State finish(boolean ok, String message, Path savedAs, String sha256) {
             return settle(transfer.result(ok, message, savedAs, sha256));
         }
 
@@ -88,14 +113,15 @@ final class IncomingFiles {
          * Once only: a decline on the executor may race the end of the session on another thread,
          * and each would report the file.
          */
-        private boolean settle(Transfer.Result r) {
-            if (state.getAndSet(State.SETTLED) == State.SETTLED) {
-                return false;
+        private State settle(Transfer.Result r) {
+            State before = state.getAndSet(State.SETTLED);
+            if (before == State.SETTLED) {
+                return null;
             }
             incoming.remove(transfer.id());
             close();
             events.finished(transfer, r);
-            return true;
+            return before;
         }
     }
 
@@ -104,9 +130,10 @@ final class IncomingFiles {
         if ((id % 2 == 1) == oddIds) {
             throw new ProtocolException("FILE_OFFER id " + id + " has the parity of this side's ids");
         }
-        if (!incomingIds.add(id)) {
-            throw new ProtocolException("FILE_OFFER reuses id " + id);
+        if (id <= lastOfferedId) {
+            throw new ProtocolException("FILE_OFFER id " + id + " is not above the last offered id " + lastOfferedId);
         }
+        lastOfferedId = id;
         Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
         String refusal;
         Path partial = null;
@@ -120,7 +147,9 @@ final class IncomingFiles {
             refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
         }
         if (refusal != null) {
-            cancelled.add(id); // data the sender already sent for it is dropped, not an error
+            if (refusedInARow.incrementAndGet() > MAX_REFUSED_IN_A_ROW) {
+                throw new ProtocolException("more than " + MAX_REFUSED_IN_A_ROW + " file offers refused in a row");
+            }
             link.send(new Frame.FileReject(id, refusal));
             events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + refusal, null, null));
             return;
@@ -199,6 +228,7 @@ final class IncomingFiles {
                 in.close(); // settled while we opened the partial: the session ended or the sender cancelled
                 return;
             }
+            refusedInARow.set(0);
             events.started(transfer);
             link.send(new Frame.FileAccept(transfer.id(), have, prefix));
         } catch (IOException e) {
@@ -207,9 +237,14 @@ final class IncomingFiles {
     }
 
     private void reject(Incoming in, String why) {
-        cancelled.add(in.transfer.id());
-        if (!in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null)) {
+        State before = in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null);
+        if (before == null) {
             return; // settled meanwhile (the session ended, the sender cancelled): nothing to tell
+        }
+        if (before == State.RECEIVING) {
+            cancelled.add(in.transfer.id()); // data the sender already sent for it is dropped, not an error
+        } else {
+            refusedInARow.incrementAndGet(); // declined, or the partial could not be opened
         }
         try {
             link.send(new Frame.FileReject(in.transfer.id(), why));
@@ -293,7 +328,7 @@ final class IncomingFiles {
     void onReject(Frame.FileReject reject) {
         Incoming in = incoming.get(reject.id());
         if (in != null) {
-            cancelled.add(reject.id());
+            // the sender sends nothing more for it after its FILE_REJECT: no need to remember the id
             in.finish(false, link.peer() + " cancelled '" + in.transfer.name() + "': " + reject.reason(), null, null);
             if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
                 try {

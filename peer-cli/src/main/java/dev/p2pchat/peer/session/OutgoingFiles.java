@@ -53,6 +53,11 @@ final class OutgoingFiles {
     private final Executor executor;
     /** Our next id: odd for the dialer, even for the listener, increasing by two. */
     private final AtomicLong nextId;
+    /**
+     * Held from taking an id to writing its FILE_OFFER, so that offers leave in id order (the
+     * receiver refuses an id that is not above the previous one). Never taken on the reader.
+     */
+    private final Object offering = new Object();
     private final Map<Long, Outgoing> outgoing = new ConcurrentHashMap<>();
     private volatile boolean ended;
 
@@ -123,24 +128,26 @@ final class OutgoingFiles {
                     null, 0, Duration.ZERO));
             return result;
         }
-        long id = nextId.getAndAdd(2);
-        if (id > Frames.MAX_ID) {
-            result.complete(new Transfer.Result(false, false, "too many files on one connection", null, null, 0,
-                    Duration.ZERO));
-            return result;
-        }
         String name = file.getFileName() == null ? "file" : file.getFileName().toString();
-        Outgoing out = new Outgoing(new Transfer(id, Transfer.Direction.SEND, link.peer(), name, size), file, modified,
-                result, reoffer);
-        outgoing.put(id, out);
-        if (ended) {
-            out.finish(false, "the connection is closed");
-            return result;
-        }
-        try {
-            link.send(new Frame.FileOffer(id, name, size));
-        } catch (IOException e) {
-            out.finish(false, "connection to " + link.peer() + " lost: " + Transfers.reason(e));
+        synchronized (offering) {
+            long id = nextId.getAndAdd(2);
+            if (id > Frames.MAX_ID) {
+                result.complete(new Transfer.Result(false, false, "too many files on one connection", null, null, 0,
+                        Duration.ZERO));
+                return result;
+            }
+            Outgoing out = new Outgoing(new Transfer(id, Transfer.Direction.SEND, link.peer(), name, size), file,
+                    modified, result, reoffer);
+            outgoing.put(id, out);
+            if (ended) {
+                out.finish(false, "the connection is closed");
+                return result;
+            }
+            try {
+                link.send(new Frame.FileOffer(id, name, size));
+            } catch (IOException e) {
+                out.finish(false, "connection to " + link.peer() + " lost: " + Transfers.reason(e));
+            }
         }
         return result;
     }

@@ -149,4 +149,104 @@ class HostilePeerEndToEndTest {
         bobListens.type("q");
         assertThat(bobListens.waitFor(WAIT)).isZero();
     }
+    @Test
+    void twoHundredThousandRefusedOffersEndTheirSessionAndASmallHeapListenerLivesOn() throws Exception {
+        Peer bob = newUser("bob");
+        Peer alice = newUser("alice");
+        try (ListenerProcess bobListens = new ListenerProcess(bob, "64m", "--accept", "no")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> bobListens.err().contains("Online as"));
+            users++;
+            try (RawClient spammer = rawClient("spammer" + users, bob.name())) {
+                Thread offers = new Thread(() -> {
+                    try {
+                        for (long i = 0; i < 200_000; i++) {
+                            spammer.writer().write(new Frame.FileOffer(2 * i + 1, "tiny.txt", 1));
+                            if (i % 100 == 99) {
+                                spammer.writer().flush();
+                            }
+                        }
+                        spammer.writer().flush();
+                    } catch (IOException closed) {
+                        // the listener hung up on us
+                    }
+                }, "spammer");
+                offers.setDaemon(true);
+                offers.start();
+
+                long rejected = 0;
+                Frame frame;
+                while ((frame = spammer.reader().read()) instanceof Frame.FileReject) {
+                    rejected++;
+                }
+                String tail = tail(bobListens.err());
+                assertThat(rejected).as("offers refused with FILE_REJECT before the listener hung up, then %s;"
+                        + " the listener's last words: %s", frame, tail).isEqualTo(64);
+                assertThat(frame).isEqualTo(new Frame.Error(dev.p2pchat.peer.protocol.ErrorCode.PROTOCOL_ERROR,
+                        "more than 64 file offers refused in a row"));
+                offers.join(Duration.ofSeconds(30).toMillis());
+            }
+            Peer.Result chat = alice.run("still online?\nclose\n", "chat", bob.name());
+            assertThat(chat.exit()).as(chat.err()).isZero();
+            await().atMost(WAIT).until(() -> bobListens.out().contains(alice.name() + ": still online?"));
+            assertThat(bobListens.alive()).isTrue();
+            assertThat(bobListens.err()).doesNotContain("OutOfMemoryError");
+            bobListens.type("q");
+            assertThat(bobListens.waitFor(WAIT)).isZero();
+        }
+    }
+
+    private static String tail(String text) {
+        return text.substring(Math.max(0, text.length() - 300));
+    }
+
+    /** {@code p2pchat listen} in a JVM of its own, with a heap of {@code heap} and no second chance on OOM. */
+    private final class ListenerProcess implements AutoCloseable {
+        private final Process process;
+        private final Path out;
+        private final Path err;
+
+        ListenerProcess(Peer peer, String heap, String... options) throws IOException {
+            Path logs = Files.createDirectories(tmp.resolve("logs"));
+            out = Files.createTempFile(logs, peer.name() + "-", ".out");
+            err = Files.createTempFile(logs, peer.name() + "-", ".err");
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                    "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                    dev.p2pchat.peer.P2pChat.class.getName(), "--server", peer.server(), "--home",
+                    peer.home().toString(), "listen"));
+            command.addAll(java.util.List.of(options));
+            process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        }
+
+        String out() throws IOException {
+            return Files.readString(out);
+        }
+
+        String err() throws IOException {
+            return Files.readString(err);
+        }
+
+        boolean alive() {
+            return process.isAlive();
+        }
+
+        void type(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        int waitFor(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("still running after " + timeout);
+            }
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            if (process.isAlive()) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
 }

@@ -281,14 +281,34 @@ public final class ChatSession {
 
     /** Writes one frame; the caller holds the send lock. A write stuck for too long ends the session. */
     private void write(Frame frame) throws IOException {
+        write(frame, true);
+    }
+
+    private void write(Frame frame, boolean flush) throws IOException {
         if (ended.isDone() || closing != null && !(frame instanceof Frame.Close)) {
             throw new IOException("the session with " + peer + " is closed");
         }
         writeStarted = System.nanoTime();
         try {
-            writer.writeAndFlush(frame);
+            writer.write(frame);
+            if (flush) {
+                writer.flush();
+            }
         } finally {
             writeStarted = 0;
+        }
+    }
+
+    /**
+     * On the replies thread: a burst of replies is flushed once, with the last one queued, so that
+     * answering keeps up with a peer that asks quickly and reads what it asked for.
+     */
+    private void sendReply(Frame frame) throws IOException {
+        sendLock.lock();
+        try {
+            write(frame, replies.getQueue().isEmpty());
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -363,7 +383,7 @@ public final class ChatSession {
         try {
             replies.execute(() -> {
                 try {
-                    send(frame);
+                    sendReply(frame);
                 } catch (IOException ignored) {
                     // the reader notices the broken connection
                 } finally {

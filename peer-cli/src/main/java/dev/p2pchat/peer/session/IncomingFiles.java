@@ -5,9 +5,7 @@ import dev.p2pchat.peer.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -79,15 +77,15 @@ final class IncomingFiles {
 
     private final class Incoming {
         final Transfer transfer;
-        final Path partial;
+        final Downloads.Claim claim;
         final AtomicReference<State> state = new AtomicReference<>(State.DECIDING);
         FileChannel channel;
         MessageDigest digest;
         long received;
 
-        Incoming(Transfer transfer, Path partial) {
+        Incoming(Transfer transfer, Downloads.Claim claim) {
             this.transfer = transfer;
-            this.partial = partial;
+            this.claim = claim;
         }
 
         void close() {
@@ -111,7 +109,8 @@ final class IncomingFiles {
 
         /**
          * Once only: a decline on the executor may race the end of the session on another thread,
-         * and each would report the file.
+         * and each would report the file. The partial stays for a resume unless published or
+         * discarded before.
          */
         private State settle(Transfer.Result r) {
             State before = state.getAndSet(State.SETTLED);
@@ -120,6 +119,7 @@ final class IncomingFiles {
             }
             incoming.remove(transfer.id());
             close();
+            claim.release();
             events.finished(transfer, r);
             return before;
         }
@@ -135,26 +135,30 @@ final class IncomingFiles {
         }
         lastOfferedId = id;
         Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
-        String refusal;
-        Path partial = null;
-        try {
-            refusal = refusal(offer);
-            if (refusal == null) {
-                partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
+        String refusal = refusal(offer);
+        String here = refusal;
+        Downloads.Claim claim = null;
+        if (refusal == null) {
+            try {
+                claim = policy.downloads().claim(link.peer(), offer.name(), offer.size(), transfer);
+            } catch (Downloads.Refused e) {
+                refusal = e.getMessage();
+                here = refusal;
+            } catch (IOException e) {
+                // e.g. the downloads folder is a file, read-only or shared: refuse this file, keep the session
+                refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
+                here = "cannot receive files: " + Transfers.reason(e);
             }
-        } catch (IOException e) {
-            // e.g. the downloads folder is a file or read-only: refuse this file, keep the session
-            refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
         }
         if (refusal != null) {
             if (refusedInARow.incrementAndGet() > MAX_REFUSED_IN_A_ROW) {
                 throw new ProtocolException("more than " + MAX_REFUSED_IN_A_ROW + " file offers refused in a row");
             }
             link.send(new Frame.FileReject(id, refusal));
-            events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + refusal, null, null));
+            events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + here, null, null));
             return;
         }
-        Incoming in = new Incoming(transfer, partial);
+        Incoming in = new Incoming(transfer, claim);
         incoming.put(id, in);
         CompletableFuture<Boolean> decision = policy.mode() == ReceivePolicy.Mode.ASK
                 ? events.ask(transfer) : CompletableFuture.completedFuture(true);
@@ -169,36 +173,21 @@ final class IncomingFiles {
                 });
             } catch (java.util.concurrent.RejectedExecutionException closed) {
                 // the session ended while the user was deciding
+                in.lost();
             }
         });
     }
 
-    /** Why an offer is refused at once, or null. */
-    private String refusal(Frame.FileOffer offer) throws IOException {
-        if (policy.mode() == ReceivePolicy.Mode.NO || policy.downloads() == null) {
-            return "this peer does not accept files";
+    /** Why the policy refuses an offer at once, or null; the disk has its say in {@link Downloads#claim}. */
+    private String refusal(Frame.FileOffer offer) {
+        if (policy.refusesAll()) {
+            return policy.refusalReason();
         }
         if (offer.size() > policy.maxFileSize()) {
             return "too large: " + Sizes.human(offer.size()) + " is over the limit of " + Sizes.human(policy.maxFileSize());
         }
         if (incoming.size() >= policy.maxConcurrent()) {
             return "too many files at once (at most " + policy.maxConcurrent() + ")";
-        }
-        Path partial = policy.downloads().partialFor(link.peer(), offer.name(), offer.size());
-        for (Incoming other : incoming.values()) {
-            if (other.partial.equals(partial)) {
-                // both would write the same partial, and one would publish the other's bytes
-                return "a file of that name and size is already on its way; send it again afterwards";
-            }
-        }
-        long have = Files.exists(partial) ? Files.size(partial) : 0;
-        long needed = offer.size() - Math.min(have, offer.size());
-        for (Incoming other : incoming.values()) {
-            needed += other.transfer.size() - other.transfer.done(); // files already on their way here
-        }
-        long free = policy.downloads().usableSpace();
-        if (needed > free) {
-            return "not enough free disk space: " + Sizes.human(needed) + " needed, " + Sizes.human(free) + " free";
         }
         return null;
     }
@@ -207,21 +196,14 @@ final class IncomingFiles {
     private void accept(Incoming in) {
         Transfer transfer = in.transfer;
         try {
-            long have = Files.exists(in.partial) ? Files.size(in.partial) : 0;
-            if (have > transfer.size()) {
-                Files.delete(in.partial);
-                have = 0;
-            }
             in.digest = Transfers.sha256();
-            in.channel = FileChannel.open(in.partial, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            in.channel = in.claim.open(transfer.size());
+            long have = in.channel.position();
             String prefix = null;
             if (have > 0) {
                 Transfers.hash(in.channel, have, in.digest, new byte[Transfers.CHUNK]);
                 prefix = Transfers.hexSoFar(in.digest);
             }
-            in.channel.truncate(have);
-            in.channel.position(have);
             in.received = have;
             transfer.start(have);
             if (!in.state.compareAndSet(State.DECIDING, State.RECEIVING)) {
@@ -310,10 +292,10 @@ final class IncomingFiles {
             in.channel.force(true);
             in.close();
             if (ok) {
-                saved = policy.downloads().publish(in.partial, in.transfer.name());
+                saved = in.claim.publish(in.transfer.name(), ours);
                 message = "verified";
             } else {
-                Files.deleteIfExists(in.partial);
+                in.claim.discard();
                 message = "corrupt: SHA-256 " + ours + " differs from the sender's " + end.sha256() + "; discarded";
             }
         } catch (IOException e) {
@@ -328,15 +310,12 @@ final class IncomingFiles {
     void onReject(Frame.FileReject reject) {
         Incoming in = incoming.get(reject.id());
         if (in != null) {
+            if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
+                in.close();
+                in.claim.discard(); // not a prefix of the file: the new offer starts from 0
+            }
             // the sender sends nothing more for it after its FILE_REJECT: no need to remember the id
             in.finish(false, link.peer() + " cancelled '" + in.transfer.name() + "': " + reject.reason(), null, null);
-            if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
-                try {
-                    Files.deleteIfExists(in.partial);
-                } catch (IOException ignored) {
-                    // a stale partial is replaced when the file comes again
-                }
-            }
         }
     }
 

@@ -195,6 +195,22 @@ class HostilePeerEndToEndTest {
         }
     }
 
+    @Test
+    void withoutATerminalAListenerRefusesAStrangersFileByDefault() throws Exception {
+        Peer bob = newUser("bob");
+        Peer stranger = newUser("stranger");
+        Peer.Running bobListens = listen(bob, "--once");
+        Path gift = Files.writeString(tmp.resolve("gift.txt"), "you did not ask for this");
+
+        Peer.Result sent = stranger.run("", "send", bob.name(), gift.toString());
+
+        assertThat(sent.exit()).as(sent.err()).isEqualTo(9);
+        assertThat(sent.err()).contains("refused 'gift.txt': this peer takes files only from peers it knew before"
+                + " this connection");
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+        assertThat(bob.home().resolve("downloads/gift.txt")).doesNotExist();
+    }
+
     private static String tail(String text) {
         return text.substring(Math.max(0, text.length() - 300));
     }

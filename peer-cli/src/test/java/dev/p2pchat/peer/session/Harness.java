@@ -73,7 +73,16 @@ final class Harness implements AutoCloseable {
     }
 
     static ReceivePolicy auto(Path downloads) {
-        return new ReceivePolicy(ReceivePolicy.Mode.AUTO, new Downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+        return new ReceivePolicy(ReceivePolicy.Mode.AUTO, downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+    }
+
+    /** Receiving into {@code downloads}, with partials in a private folder next to it (a home folder's in real use). */
+    static Downloads downloads(Path downloads) {
+        return new Downloads(downloads, partialsOf(downloads));
+    }
+
+    static Path partialsOf(Path downloads) {
+        return downloads.resolveSibling(downloads.getFileName() + "-partials");
     }
 
     Link link() {
@@ -203,14 +212,14 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** The files in the downloads folder under a final name (not partials). */
+    /** The files in the downloads folder under a final name. */
     static List<Path> finalFiles(Path downloads) throws IOException {
-        Path partials = downloads.resolve(Downloads.PARTIAL_DIR);
-        return filesUnder(downloads).stream().filter(p -> !p.startsWith(partials)).toList();
+        return filesUnder(downloads);
     }
 
+    /** The partials of files received into {@code downloads} (see {@link #downloads(Path)}). */
     static List<Path> partials(Path downloads) throws IOException {
-        return filesUnder(downloads.resolve(Downloads.PARTIAL_DIR));
+        return filesUnder(partialsOf(downloads));
     }
 
     static Duration seconds(double s) {

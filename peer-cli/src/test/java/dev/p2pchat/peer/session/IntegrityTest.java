@@ -56,7 +56,8 @@ class IntegrityTest {
         assertThat(atBob.result().message()).isEqualTo("corrupt: SHA-256 " + Harness.sha256(content)
                 + " differs from the sender's " + lie + "; discarded");
         assertThat(atBob.result().savedAs()).isNull();
-        assertThat(Harness.filesUnder(downloads())).as("neither a final file nor a partial").isEmpty();
+        assertThat(Harness.finalFiles(downloads())).as("no final file").isEmpty();
+        assertThat(Harness.partials(downloads())).as("no partial").isEmpty();
         // one bad file is not a reason to end the session
         pair.raw().send(new Frame.Chat("sorry"));
         assertThat(pair.session().events().nextChat()).isEqualTo("sorry");
@@ -75,7 +76,8 @@ class IntegrityTest {
         assertThat(verdict.ok()).isFalse();
         assertThat(verdict.sha256()).isEqualTo(Harness.sha256(flipped));
         assertThat(pair.session().events().nextReceived().result().ok()).isFalse();
-        assertThat(Harness.filesUnder(downloads())).isEmpty();
+        assertThat(Harness.finalFiles(downloads())).isEmpty();
+        assertThat(Harness.partials(downloads())).isEmpty();
     }
 
     @Test

@@ -152,7 +152,7 @@ class ProtocolViolationTest {
     void aViolationIsAnsweredWithProtocolErrorAndEndsTheSession(String what, ReceivePolicy.Mode mode, Script script,
                                                                 String message) throws Exception {
         Path downloads = tmp.resolve("downloads");
-        ReceivePolicy policy = new ReceivePolicy(mode, new Downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+        ReceivePolicy policy = new ReceivePolicy(mode, Harness.downloads(downloads), ReceivePolicy.UNLIMITED, 8);
         Harness.RawPair pair = harness.raw(false, policy, ChatSession.Liveness.DEFAULT);
         pair.session().events().answer = offer -> new CompletableFuture<>(); // ASK: the user never answers
 
@@ -186,7 +186,7 @@ class ProtocolViolationTest {
 
     @Test
     void afterTheMostRefusedOffersInARowTheNextRefusalEndsTheSession() throws Exception {
-        ReceivePolicy no = new ReceivePolicy(ReceivePolicy.Mode.NO, new Downloads(tmp.resolve("downloads")),
+        ReceivePolicy no = new ReceivePolicy(ReceivePolicy.Mode.NO, Harness.downloads(tmp.resolve("downloads")),
                 ReceivePolicy.UNLIMITED, 8);
         Harness.RawPair pair = harness.raw(false, no, ChatSession.Liveness.DEFAULT);
         for (int i = 0; i < IncomingFiles.MAX_REFUSED_IN_A_ROW; i++) {
@@ -204,7 +204,7 @@ class ProtocolViolationTest {
 
     @Test
     void anAcceptedFileStartsTheCountOfRefusalsAgain() throws Exception {
-        ReceivePolicy small = new ReceivePolicy(ReceivePolicy.Mode.AUTO, new Downloads(tmp.resolve("downloads")), 10, 8);
+        ReceivePolicy small = new ReceivePolicy(ReceivePolicy.Mode.AUTO, Harness.downloads(tmp.resolve("downloads")), 10, 8);
         Harness.RawPair pair = harness.raw(false, small, ChatSession.Liveness.DEFAULT);
         long id = 1;
         for (int round = 0; round < 3; round++) {

@@ -39,7 +39,7 @@ class TransfersTest {
     }
 
     private ReceivePolicy ask() {
-        return new ReceivePolicy(ReceivePolicy.Mode.ASK, new Downloads(tmp.resolve("downloads")),
+        return new ReceivePolicy(ReceivePolicy.Mode.ASK, Harness.downloads(tmp.resolve("downloads")),
                 ReceivePolicy.UNLIMITED, 8);
     }
 

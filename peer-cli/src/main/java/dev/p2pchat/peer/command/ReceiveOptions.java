@@ -28,7 +28,7 @@ public final class ReceiveOptions {
 
     @Option(names = "--keep-free", paramLabel = "SIZE", converter = SizeConverter.class,
             description = "Refuse a file that would leave less than SIZE free on the disk"
-                    + " (default: 1G, or 5% of a disk smaller than 20G).")
+                    + " (default: 1G, or 5%% of a disk smaller than 20G).")
     Long keepFree;
 
     @Option(names = "--partials-limit", paramLabel = "SIZE", defaultValue = "10G", converter = SizeConverter.class,

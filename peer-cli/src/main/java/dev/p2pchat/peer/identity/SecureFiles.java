@@ -7,13 +7,17 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -49,6 +53,57 @@ public final class SecureFiles {
         } else {
             Files.createDirectories(dir);
         }
+    }
+
+    /**
+     * A folder only we may use, for files a stranger must not reach: created owner-only (with any
+     * missing parents) if missing; if it exists, it must be a real folder (not a link) that belongs
+     * to us, and its permissions are set back to owner-only. Where the file system has no POSIX
+     * permissions, the folder is only created.
+     *
+     * @throws IOException when it is a link or a file, or belongs to someone else
+     */
+    public static void requirePrivateDirectory(Path dir) throws IOException {
+        if (!isPosix(dir)) {
+            Files.createDirectories(dir);
+            return;
+        }
+        if (Files.notExists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
+            } catch (FileAlreadyExistsException raced) {
+                // checked below like any existing entry
+            }
+        }
+        PosixFileAttributes attributes = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException(dir + " is a symbolic link; it must be a folder of your own");
+        }
+        if (!attributes.isDirectory()) {
+            throw new IOException(dir + " is not a folder");
+        }
+        if (!isMine(dir, attributes)) {
+            throw new IOException(dir + " belongs to " + attributes.owner().getName() + ", not to you");
+        }
+        if (!attributes.permissions().equals(OWNER_ONLY_DIRECTORY)) {
+            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIRECTORY);
+        }
+    }
+
+    /** Whether the entry these attributes were read from belongs to the user running this program. */
+    public static boolean isMine(Path path, PosixFileAttributes attributes) throws IOException {
+        return attributes.owner().equals(currentUser(path));
+    }
+
+    private static UserPrincipal currentUser(Path path) throws IOException {
+        return path.getFileSystem().getUserPrincipalLookupService()
+                .lookupPrincipalByName(System.getProperty("user.name"));
+    }
+
+    /** Owner-only permissions for a new file, where the file system has POSIX permissions. */
+    public static FileAttribute<?>[] ownerOnlyFile(Path path) {
+        return isPosix(path) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE)}
+                : new FileAttribute<?>[0];
     }
 
     /**

@@ -33,9 +33,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * only a {@link Wire}, so tests join two sessions with in-memory pipes.
  *
  * <p>The reader thread and the liveness timer never wait for the wire themselves: what they send
- * (PONG, FILE_RESULT, a refusal, PING) goes through a queue to a replies thread. Otherwise two
- * peers whose file writers both block on full connections, while both readers wait to answer,
- * would each stop reading and deadlock, and a peer that stops reading would hang the timer.
+ * (PONG, FILE_RESULT, a refusal, PING) goes through a bounded queue to a replies thread. Otherwise
+ * two peers whose file writers both block on full connections, while both readers wait to answer,
+ * would each stop reading and deadlock, and a peer that stops reading would hang the timer, which
+ * every session of the program and the presence renewal share. A peer that lets that queue fill
+ * (it sends PINGs and never reads the PONGs) loses its session; nobody else waits for it.
  */
 public final class ChatSession {
 
@@ -63,8 +65,10 @@ public final class ChatSession {
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
     /** How long a chat line or a goodbye waits for a connection that a file chunk holds. */
     private static final Duration STALLED = Duration.ofSeconds(5);
-    /** Replies queued beyond this make the reader wait again (a peer flooding PINGs without reading). */
-    private static final int REPLY_BACKLOG = 1024;
+    /** Replies queued beyond this end the session (a peer flooding PINGs without reading the PONGs). */
+    static final int REPLY_BACKLOG = 1024;
+    /** How long an ERROR to a peer that does not read may take before the connection is cut anyway. */
+    private static final Duration ERROR_GRACE = Duration.ofSeconds(1);
 
     private final String peer;
     private final Wire wire;
@@ -80,6 +84,7 @@ public final class ChatSession {
     private final ExecutorService fileWorkers;
     private final ThreadPoolExecutor replies;
     private final AtomicBoolean pinging = new AtomicBoolean();
+    private final AtomicBoolean overwhelmed = new AtomicBoolean();
     private volatile Thread readerThread;
     private volatile long lastReceived = System.nanoTime();
     /** When the write in progress started (System.nanoTime), or 0. */
@@ -106,19 +111,12 @@ public final class ChatSession {
             thread.setDaemon(true);
             return thread;
         });
+        // a full queue throws RejectedExecutionException (the default policy): see sendLater
         this.replies = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(REPLY_BACKLOG), runnable -> {
                     Thread thread = new Thread(runnable, "p2pchat-replies-" + peer);
                     thread.setDaemon(true);
                     return thread;
-                }, (task, pool) -> {
-                    if (!pool.isShutdown()) {
-                        try {
-                            pool.getQueue().put(task);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
                 });
         this.transfers = new Transfers(new Transfers.Link() {
             @Override
@@ -164,19 +162,19 @@ public final class ChatSession {
                 Frame frame = reader.read();
                 lastReceived = System.nanoTime();
                 if (frame == null) {
-                    EndReason reason = closing != null ? closing : EndReason.LOST;
+                    EndReason reason = goodbye();
                     finish(reason, reason == EndReason.LOST ? "the connection to " + peer + " closed without a goodbye"
                             : closedMessage(reason, null));
                     break;
                 }
-                if (!dispatch(frame)) {
+                if (!dispatch(frame) || overwhelmed.get()) {
                     break;
                 }
             }
         } catch (ProtocolException e) {
             fail(ErrorCode.PROTOCOL_ERROR, e.getMessage());
         } catch (IOException e) {
-            EndReason reason = closing != null ? closing : EndReason.LOST;
+            EndReason reason = goodbye();
             finish(reason, reason == EndReason.LOST ? "connection to " + peer + " lost: " + Transfers.reason(e)
                     : closedMessage(reason, null));
         } catch (RuntimeException e) {
@@ -220,6 +218,12 @@ public final class ChatSession {
         return true;
     }
 
+    /** How an end of the stream reads: the goodbye under way (CLOSE), or a lost connection. */
+    private EndReason goodbye() {
+        EndReason reason = closing;
+        return reason == EndReason.CLOSED_BY_US || reason == EndReason.CLOSED_BY_PEER ? reason : EndReason.LOST;
+    }
+
     private String closedMessage(EndReason reason, String peerReason) {
         if (reason == EndReason.CLOSED_BY_US) {
             return "chat with " + peer + " closed";
@@ -249,7 +253,16 @@ public final class ChatSession {
 
     /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
     public CompletableFuture<Transfer.Result> sendFile(Path file) {
-        return transfers.send(file);
+        if (Thread.currentThread() != readerThread) {
+            return transfers.send(file);
+        }
+        // called back on the reader (an event handler): offers are written in id order by the
+        // caller, and the reader must not wait for the wire, so a worker offers it
+        try {
+            return CompletableFuture.supplyAsync(() -> transfers.send(file), fileWorkers).thenCompose(sent -> sent);
+        } catch (RejectedExecutionException closed) {
+            return transfers.send(file); // the session is over: this fails at once
+        }
     }
 
     /** True while files are on their way in either direction. */
@@ -268,14 +281,34 @@ public final class ChatSession {
 
     /** Writes one frame; the caller holds the send lock. A write stuck for too long ends the session. */
     private void write(Frame frame) throws IOException {
+        write(frame, true);
+    }
+
+    private void write(Frame frame, boolean flush) throws IOException {
         if (ended.isDone() || closing != null && !(frame instanceof Frame.Close)) {
             throw new IOException("the session with " + peer + " is closed");
         }
         writeStarted = System.nanoTime();
         try {
-            writer.writeAndFlush(frame);
+            writer.write(frame);
+            if (flush) {
+                writer.flush();
+            }
         } finally {
             writeStarted = 0;
+        }
+    }
+
+    /**
+     * On the replies thread: a burst of replies is flushed once, with the last one queued, so that
+     * answering keeps up with a peer that asks quickly and reads what it asked for.
+     */
+    private void sendReply(Frame frame) throws IOException {
+        sendLock.lock();
+        try {
+            write(frame, replies.getQueue().isEmpty());
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -342,13 +375,15 @@ public final class ChatSession {
 
     /**
      * Sends {@code frame} from the replies thread, so that the caller (the reader or the timer)
-     * goes on at once even when the connection is full. Then runs {@code after}, if any.
+     * goes on at once even when the connection is full. Then runs {@code after}, if any. Never
+     * blocks: when {@link #REPLY_BACKLOG} replies already wait, the peer is not reading what it
+     * asks for, and the session ends.
      */
     private void sendLater(Frame frame, Runnable after) {
         try {
             replies.execute(() -> {
                 try {
-                    send(frame);
+                    sendReply(frame);
                 } catch (IOException ignored) {
                     // the reader notices the broken connection
                 } finally {
@@ -357,23 +392,109 @@ public final class ChatSession {
                     }
                 }
             });
-        } catch (RejectedExecutionException ended) {
-            // the session is over
+        } catch (RejectedExecutionException full) {
+            if (!replies.isShutdown()) {
+                overwhelmed();
+            }
+            // else the session is over
         }
     }
 
-    private void fail(ErrorCode code, String message) {
+    /**
+     * The peer sends frames that need an answer and does not read the answers. Runs on the reader
+     * or on the timer that all sessions share, so it must not wait for the wire: the ERROR is
+     * tried by a worker of this session, if the connection is free, and the connection is cut
+     * after a short grace whether or not the peer took it.
+     */
+    private void overwhelmed() {
+        if (!overwhelmed.compareAndSet(false, true)) {
+            return;
+        }
+        String message = "more than " + REPLY_BACKLOG + " frames await an answer and " + peer + " does not read them";
+        Runnable end = () -> finish(EndReason.PROTOCOL_ERROR, "ended the session with " + peer + ": " + message);
+        stopSending();
         try {
-            sendLock.lock();
-            try {
-                writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
-            } finally {
-                sendLock.unlock();
+            fileWorkers.execute(() -> {
+                if (sendLock.tryLock()) {
+                    try {
+                        writer.writeAndFlush(new Frame.Error(ErrorCode.PROTOCOL_ERROR, Handshake.clip(message)));
+                    } catch (IOException | RuntimeException ignored) {
+                        // it is ending either way
+                    } finally {
+                        sendLock.unlock();
+                    }
+                }
+                end.run();
+            });
+            timers.schedule(end, ERROR_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException over) {
+            end.run();
+        }
+    }
+
+    /**
+     * Sends ERROR and closes as docs/PROTOCOL.md 8.1 says: the ERROR, TLS close_notify, then the
+     * connection. On the reader thread only (never on the shared timer): it may wait a little for
+     * the connection, and for the peer to read the ERROR.
+     */
+    private void fail(ErrorCode code, String message) {
+        // the answers already queued (PONG, FILE_REJECT ...) leave first, in the order of the frames they answer
+        replies.shutdown();
+        try {
+            replies.awaitTermination(STALLED.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stopSending();
+        boolean told = false;
+        try {
+            if (lockWithin(STALLED)) {
+                try {
+                    writer.writeAndFlush(new Frame.Error(code, Handshake.clip(message)));
+                    told = true;
+                } finally {
+                    sendLock.unlock();
+                }
             }
         } catch (IOException | RuntimeException ignored) {
             // the peer is told if it can be
         }
+        if (told) {
+            linger();
+        }
         finish(EndReason.PROTOCOL_ERROR, "protocol error from " + peer + ": " + message);
+    }
+
+    /**
+     * After our last frame: close_notify, then read and drop what the peer still sends until it
+     * closes too, for at most {@link #ERROR_GRACE}. Closing at once while its frames are still
+     * arriving would reset the connection, and a reset can throw away the ERROR before the peer
+     * reads it.
+     */
+    private void linger() {
+        ScheduledFuture<?> cut;
+        try {
+            cut = timers.schedule(wire::close, ERROR_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException exiting) {
+            return;
+        }
+        wire.shutdownOutput();
+        byte[] dropped = new byte[8192];
+        try {
+            while (wire.in().read(dropped) >= 0) {
+                // the peer's frames after our ERROR mean nothing
+            }
+        } catch (IOException cutOff) {
+            // the grace is over, or the peer reset the connection
+        }
+        cut.cancel(false);
+    }
+
+    /** Nothing but the ERROR on its way leaves any more: no chunk or chat may follow it. */
+    private void stopSending() {
+        if (closing == null) {
+            closing = EndReason.PROTOCOL_ERROR;
+        }
     }
 
     private void finish(EndReason reason, String message) {

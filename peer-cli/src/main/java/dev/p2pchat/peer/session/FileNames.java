@@ -6,8 +6,9 @@ import java.util.Set;
 
 /**
  * Turns a file name a peer sent into one plain name that is safe in any downloads folder: no
- * path parts, no control or format characters, never {@code .} or {@code ..}, no name that
- * Windows reserves, at most 255 bytes of UTF-8 (the extension kept), never empty.
+ * path parts, no control or format characters, never {@code .} or {@code ..}, no hidden dotfile
+ * ({@code .bashrc} becomes {@code _bashrc}), no name that Windows reserves, at most 255 bytes of
+ * UTF-8 (the extension kept), never empty.
  */
 public final class FileNames {
 
@@ -41,6 +42,10 @@ public final class FileNames {
         }
         if (name.isEmpty()) {
             return FALLBACK;
+        }
+        if (name.startsWith(".")) {
+            // a dotfile is hidden from the user and read by programs (.bashrc, .ssh, .env): not from a stranger
+            name = "_" + name.substring(1);
         }
         int dot = name.indexOf('.');
         String stem = dot < 0 ? name : name.substring(0, dot);

@@ -212,7 +212,8 @@ class ChatEndToEndTest {
 
     @Test
     void aFileIsSentVerifiedAndSavedInTheDownloadsFolder() throws Exception {
-        Peer.Running bobListens = listen(bob, "--once");
+        // without a terminal a listener takes files only from peers it already knew: alice is new to bob
+        Peer.Running bobListens = listen(bob, "--once", "--accept", "auto");
         Path file = tmp.resolve("report final.pdf");
         byte[] content = new byte[3 * 1024 * 1024 + 17];
         new java.util.Random(7).nextBytes(content);

@@ -71,8 +71,9 @@ class FaultsEndToEndTest {
         return file;
     }
 
-    private long partialBytes(Path downloads) throws IOException {
-        Path partials = downloads.resolve(".p2pchat-partial");
+    /** Bytes in the unfinished files of {@code peer} (kept in its home, not in its downloads folder). */
+    private long partialBytes(Peer peer) throws IOException {
+        Path partials = peer.home().resolve("partials");
         if (!Files.isDirectory(partials)) {
             return 0;
         }
@@ -85,20 +86,20 @@ class FaultsEndToEndTest {
     void aReceiverKilledMidTransferResumesAfterARestartAndTheFileIsVerified() throws Exception {
         Path file = randomFile("big.bin", 256L << 20);
         Path downloads = bob.home().resolve("downloads");
-        try (PeerProcess receiver = new PeerProcess(bob, tmp.resolve("logs"), "listen")) {
+        try (PeerProcess receiver = new PeerProcess(bob, tmp.resolve("logs"), "listen", "--accept", "auto")) {
             await().atMost(WAIT).until(() -> receiver.err().contains("Online as"));
             Peer.Running sending = alice.start("send", bob.name(), file.toString());
-            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> partialBytes(downloads) > (16L << 20));
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> partialBytes(bob) > (16L << 20));
             receiver.kill();
 
             assertThat(sending.waitFor(WAIT)).isEqualTo(7);
             assertThat(sending.err()).contains("lost after").contains("send it again to resume");
         }
         assertThat(downloads.resolve("big.bin")).doesNotExist();
-        long kept = partialBytes(downloads);
+        long kept = partialBytes(bob);
         assertThat(kept).isBetween(1L, (256L << 20) - 1);
 
-        try (PeerProcess receiver = new PeerProcess(bob, tmp.resolve("logs"), "listen", "--once")) {
+        try (PeerProcess receiver = new PeerProcess(bob, tmp.resolve("logs"), "listen", "--once", "--accept", "auto")) {
             await().atMost(WAIT).until(() -> receiver.err().contains("Online as"));
             Peer.Result again = alice.run("", "send", bob.name(), file.toString());
 
@@ -107,13 +108,13 @@ class FaultsEndToEndTest {
             assertThat(receiver.err()).contains("resuming at").contains("SHA-256 verified");
         }
         assertThat(downloads.resolve("big.bin")).hasSameBinaryContentAs(file);
-        assertThat(partialBytes(downloads)).isZero();
+        assertThat(partialBytes(bob)).isZero();
     }
 
     @Test
     void aConnectionCutMidTransferIsReportedOnBothSidesAndTheNextSendResumes() throws Exception {
         Path file = randomFile("cut.bin", 24L << 20);
-        Peer.Running listening = bob.start("listen");
+        Peer.Running listening = bob.start("listen", "--accept", "auto");
         await().atMost(WAIT).until(() -> listening.err().contains("Online as"));
         Matcher port = PORT.matcher(listening.err());
         assertThat(port.find()).isTrue();
@@ -144,7 +145,7 @@ class FaultsEndToEndTest {
         Assumptions.assumeTrue(mount.waitFor() == 0, "needs root to mount a 4 MiB tmpfs: skipped");
         try {
             Path file = randomFile("too-big.bin", 8L << 20);
-            Peer.Running listening = bob.start("listen", "--once", "--downloads", small.toString());
+            Peer.Running listening = bob.start("listen", "--once", "--accept", "auto", "--downloads", small.toString());
             await().atMost(WAIT).until(() -> listening.err().contains("Online as"));
 
             Peer.Result sent = alice.run("", "send", bob.name(), file.toString());

@@ -59,7 +59,8 @@ class FileNamesFuzzTest {
     }
 
     private static void assertPlainName(String offered, String name) {
-        assertThat(name).as("name for %s", offered).isNotEmpty().isNotEqualTo(".").isNotEqualTo("..");
+        assertThat(name).as("name for %s", offered).isNotEmpty().isNotEqualTo(".").isNotEqualTo("..")
+                .as("no dotfile for %s", offered).doesNotStartWith(".");
         assertThat(name.getBytes(StandardCharsets.UTF_8).length).as("UTF-8 bytes of %s", name)
                 .isLessThanOrEqualTo(255);
         assertThat(isValidUnicode(name)).as("valid Unicode: %s", name).isTrue();

@@ -154,7 +154,7 @@ class FileTransferTest {
     void twoFilesInFlightInterleaveRatherThanOneAfterTheOther() throws Exception {
         // bob accepts both offers at once (ASK, one answer), so both files start together
         Harness.Pair pair = harness.pair(Harness.auto(tmp.resolve("alice-downloads")), new ReceivePolicy(
-                ReceivePolicy.Mode.ASK, new Downloads(tmp.resolve("bob-downloads")), ReceivePolicy.UNLIMITED, 8));
+                ReceivePolicy.Mode.ASK, Harness.downloads(tmp.resolve("bob-downloads")), ReceivePolicy.UNLIMITED, 8));
         CompletableFuture<Boolean> yes = new CompletableFuture<>();
         pair.bob().events().answer = offer -> yes;
         Path a = Harness.write(tmp.resolve("outbox/a.bin"), Harness.random(3 * MIB, 20));

@@ -53,13 +53,36 @@ final class Harness implements AutoCloseable {
     record Pair(Side alice, Side bob, Link link) {
     }
 
-    final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, daemon("test-timers"));
+    final ScheduledExecutorService timers;
     private final ExecutorService threads = Executors.newCachedThreadPool(daemon("test-session"));
     private final List<ChatSession> sessions = new CopyOnWriteArrayList<>();
     private final List<Pipe> pipes = new CopyOnWriteArrayList<>();
 
+    Harness() {
+        this(Executors.newScheduledThreadPool(2, daemon("test-timers")));
+    }
+
+    /** Sessions share {@code timers}, as all sessions of a program share PeerAccess's one timer thread. */
+    Harness(ScheduledExecutorService timers) {
+        this.timers = timers;
+    }
+
+    /** One timer thread for every session, as in the program. */
+    static Harness withOneTimerThread() {
+        return new Harness(Executors.newSingleThreadScheduledExecutor(daemon("test-timer")));
+    }
+
     static ReceivePolicy auto(Path downloads) {
-        return new ReceivePolicy(ReceivePolicy.Mode.AUTO, new Downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+        return new ReceivePolicy(ReceivePolicy.Mode.AUTO, downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+    }
+
+    /** Receiving into {@code downloads}, with partials in a private folder next to it (a home folder's in real use). */
+    static Downloads downloads(Path downloads) {
+        return new Downloads(downloads, partialsOf(downloads));
+    }
+
+    static Path partialsOf(Path downloads) {
+        return downloads.resolveSibling(downloads.getFileName() + "-partials");
     }
 
     Link link() {
@@ -109,7 +132,12 @@ final class Harness implements AutoCloseable {
      * dialer, odd file ids) facing a raw bob; otherwise it is bob (the listener) facing a raw alice.
      */
     RawPair raw(boolean sessionDials, ReceivePolicy policy, ChatSession.Liveness liveness) {
-        Link link = link();
+        return raw(sessionDials, policy, liveness, Pipe.DEFAULT_CAPACITY);
+    }
+
+    /** As above, over pipes of {@code capacity} bytes each way. */
+    RawPair raw(boolean sessionDials, ReceivePolicy policy, ChatSession.Liveness liveness, int capacity) {
+        Link link = link(capacity);
         if (sessionDials) {
             return new RawPair(new RawPeer(link.listener()), start(BOB, true, link.dialer(), policy, liveness));
         }
@@ -184,14 +212,14 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    /** The files in the downloads folder under a final name (not partials). */
+    /** The files in the downloads folder under a final name. */
     static List<Path> finalFiles(Path downloads) throws IOException {
-        Path partials = downloads.resolve(Downloads.PARTIAL_DIR);
-        return filesUnder(downloads).stream().filter(p -> !p.startsWith(partials)).toList();
+        return filesUnder(downloads);
     }
 
+    /** The partials of files received into {@code downloads} (see {@link #downloads(Path)}). */
     static List<Path> partials(Path downloads) throws IOException {
-        return filesUnder(downloads.resolve(Downloads.PARTIAL_DIR));
+        return filesUnder(partialsOf(downloads));
     }
 
     static Duration seconds(double s) {

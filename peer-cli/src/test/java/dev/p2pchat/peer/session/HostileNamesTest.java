@@ -53,6 +53,9 @@ class HostileNamesTest {
                 Arguments.of("CON", "_CON"),
                 Arguments.of("con.txt", "_con.txt"),
                 Arguments.of("LPT1.tar.gz", "_LPT1.tar.gz"),
+                Arguments.of(".bashrc", "_bashrc"),
+                Arguments.of("../.ssh/authorized_keys", "authorized_keys"),
+                Arguments.of("x/.profile", "_profile"),
                 Arguments.of("..", "file"),
                 Arguments.of(".", "file"),
                 Arguments.of("...", "file"),
@@ -147,14 +150,13 @@ class HostileNamesTest {
     }
 
     @Test
-    void aNameThatIsThePartialsFolderDoesNotTouchIt() throws Exception {
+    void theOldPartialsFolderNameIsJustAName() throws Exception {
         Harness.RawPair pair = harness.raw(false, Harness.auto(downloads()), Liveness.DEFAULT);
         byte[] content = "sneaky".getBytes(StandardCharsets.UTF_8);
-        pair.raw().sendFile(1, Downloads.PARTIAL_DIR, content, Harness.sha256(content));
+        pair.raw().sendFile(1, ".p2pchat-partial", content, Harness.sha256(content));
         assertThat(pair.raw().expect(Frame.FileResult.class).ok()).isTrue();
         Path saved = pair.session().events().nextReceived().result().savedAs();
-        assertThat(saved.getParent()).isEqualTo(downloads());
-        assertThat(saved).isNotEqualTo(downloads().resolve(Downloads.PARTIAL_DIR));
-        assertThat(Files.isDirectory(downloads().resolve(Downloads.PARTIAL_DIR))).isTrue();
+        assertThat(saved).isEqualTo(downloads().resolve("_p2pchat-partial"));
+        assertThat(Files.readAllBytes(saved)).isEqualTo(content);
     }
 }

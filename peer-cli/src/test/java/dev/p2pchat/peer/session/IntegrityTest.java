@@ -56,7 +56,8 @@ class IntegrityTest {
         assertThat(atBob.result().message()).isEqualTo("corrupt: SHA-256 " + Harness.sha256(content)
                 + " differs from the sender's " + lie + "; discarded");
         assertThat(atBob.result().savedAs()).isNull();
-        assertThat(Harness.filesUnder(downloads())).as("neither a final file nor a partial").isEmpty();
+        assertThat(Harness.finalFiles(downloads())).as("no final file").isEmpty();
+        assertThat(Harness.partials(downloads())).as("no partial").isEmpty();
         // one bad file is not a reason to end the session
         pair.raw().send(new Frame.Chat("sorry"));
         assertThat(pair.session().events().nextChat()).isEqualTo("sorry");
@@ -75,7 +76,8 @@ class IntegrityTest {
         assertThat(verdict.ok()).isFalse();
         assertThat(verdict.sha256()).isEqualTo(Harness.sha256(flipped));
         assertThat(pair.session().events().nextReceived().result().ok()).isFalse();
-        assertThat(Harness.filesUnder(downloads())).isEmpty();
+        assertThat(Harness.finalFiles(downloads())).isEmpty();
+        assertThat(Harness.partials(downloads())).isEmpty();
     }
 
     @Test
@@ -143,6 +145,50 @@ class IntegrityTest {
         Transfer.Result sent = result.get(5, TimeUnit.SECONDS);
         assertThat(sent.ok()).isFalse();
         assertThat(sent.message()).doesNotContain("different bytes").contains("could not save");
+    }
+
+    @Test
+    void aReceiverThatKeepsAnsweringABadPrefixGetsTwoNewOffersAndThenTheSendFails() throws Exception {
+        Harness.RawPair pair = harness.raw(true, Harness.auto(tmp.resolve("alice")), Liveness.DEFAULT);
+        Path file = Harness.write(tmp.resolve("outbox/photo.jpg"), Harness.random(1000, 6));
+        CompletableFuture<Transfer.Result> result = pair.session().session().sendFile(file);
+        String wrong = Harness.sha256("not the start of that file".getBytes(StandardCharsets.UTF_8));
+
+        java.util.List<Long> offered = new java.util.ArrayList<>();
+        Frame.FileOffer offer = pair.raw().expect(Frame.FileOffer.class);
+        while (offer != null && offered.size() < 10) {
+            offered.add(offer.id());
+            pair.raw().send(new Frame.FileAccept(offer.id(), 10, wrong));
+            assertThat(pair.raw().expect(Frame.FileReject.class))
+                    .isEqualTo(new Frame.FileReject(offer.id(), Transfers.PREFIX_MISMATCH));
+            offer = result.isDone() ? null : nextOfferOrNothing(pair.raw(), result);
+        }
+
+        assertThat(offered).as("the first offer and at most two more").containsExactly(1L, 3L, 5L);
+        Transfer.Result sent = result.get(5, TimeUnit.SECONDS);
+        assertThat(sent.ok()).isFalse();
+        assertThat(sent.message()).isEqualTo("bob asked 3 times to resume 'photo.jpg' from bytes it does not start"
+                + " with; not sent (bob should remove its partial of it)");
+        assertThat(pair.session().session().isOpen()).isTrue();
+    }
+
+    /** The next FILE_OFFER, or null once the send is over without one. */
+    private static Frame.FileOffer nextOfferOrNothing(RawPeer raw, CompletableFuture<Transfer.Result> result)
+            throws Exception {
+        raw.readTimeout(java.time.Duration.ofMillis(200));
+        try {
+            while (true) {
+                try {
+                    return raw.expect(Frame.FileOffer.class);
+                } catch (java.net.SocketTimeoutException quiet) {
+                    if (result.isDone()) {
+                        return null;
+                    }
+                }
+            }
+        } finally {
+            raw.readTimeout(Recorder.WAIT);
+        }
     }
 
     // ---------------------------------------------------------------- the source changes while it is sent

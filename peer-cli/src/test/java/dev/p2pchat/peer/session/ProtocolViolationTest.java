@@ -122,7 +122,29 @@ class ProtocolViolationTest {
                             assertThat(alice.expect(Frame.FileResult.class).ok()).isTrue();
                             alice.send(new Frame.FileOffer(1, "twice.txt", 0));
                         },
-                        "FILE_OFFER reuses id 1"));
+                        "FILE_OFFER id 1 is not above the last offered id 1"),
+                violation("an offer with a lower id than the one before", ReceivePolicy.Mode.AUTO,
+                        alice -> {
+                            alice.sendFile(5, "five.txt", new byte[0], HASH_OF_NOTHING);
+                            assertThat(alice.expect(Frame.FileResult.class).ok()).isTrue();
+                            alice.send(new Frame.FileOffer(3, "three.txt", 0));
+                        },
+                        "FILE_OFFER id 3 is not above the last offered id 5"),
+                violation("an offer reusing a refused id", ReceivePolicy.Mode.NO,
+                        alice -> {
+                            alice.send(new Frame.FileOffer(7, "refused.txt", 1));
+                            alice.expect(Frame.FileReject.class);
+                            alice.send(new Frame.FileOffer(7, "again.txt", 1));
+                        },
+                        "FILE_OFFER id 7 is not above the last offered id 7"),
+                violation("FILE_DATA for an offer refused at once (the sender had no FILE_ACCEPT)",
+                        ReceivePolicy.Mode.NO,
+                        alice -> {
+                            alice.send(new Frame.FileOffer(1, "refused.txt", 1));
+                            alice.expect(Frame.FileReject.class);
+                            alice.send(new Frame.FileData(1, new byte[1]));
+                        },
+                        "FILE_DATA for unknown file id 1"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,7 +152,7 @@ class ProtocolViolationTest {
     void aViolationIsAnsweredWithProtocolErrorAndEndsTheSession(String what, ReceivePolicy.Mode mode, Script script,
                                                                 String message) throws Exception {
         Path downloads = tmp.resolve("downloads");
-        ReceivePolicy policy = new ReceivePolicy(mode, new Downloads(downloads), ReceivePolicy.UNLIMITED, 8);
+        ReceivePolicy policy = new ReceivePolicy(mode, Harness.downloads(downloads), ReceivePolicy.UNLIMITED, 8);
         Harness.RawPair pair = harness.raw(false, policy, ChatSession.Liveness.DEFAULT);
         pair.session().events().answer = offer -> new CompletableFuture<>(); // ASK: the user never answers
 
@@ -143,21 +165,61 @@ class ProtocolViolationTest {
         assertThat(ending.reason()).isEqualTo(EndReason.PROTOCOL_ERROR);
         assertThat(ending.message()).isEqualTo("protocol error from alice: " + message);
         assertThat(Harness.finalFiles(downloads)).as("files under a final name")
-                .allSatisfy(file -> assertThat(file.getFileName().toString()).isEqualTo("once.txt"));
+                .allSatisfy(file -> assertThat(file.getFileName().toString()).isIn("once.txt", "five.txt"));
     }
 
     @Test
-    void offersMayComeInAnyIdOrderAsLongAsIdsAreUnique() throws Exception {
+    void offerIdsMayJumpAsLongAsTheyIncrease() throws Exception {
         Path downloads = tmp.resolve("downloads");
         Harness.RawPair pair = harness.raw(false, Harness.auto(downloads), ChatSession.Liveness.DEFAULT);
-        byte[] five = "five".getBytes(StandardCharsets.UTF_8);
         byte[] three = "three".getBytes(StandardCharsets.UTF_8);
-        pair.raw().sendFile(5, "five.txt", five, Harness.sha256(five));
-        assertThat(pair.raw().expect(Frame.FileResult.class).ok()).isTrue();
+        byte[] far = "far".getBytes(StandardCharsets.UTF_8);
         pair.raw().sendFile(3, "three.txt", three, Harness.sha256(three));
+        assertThat(pair.raw().expect(Frame.FileResult.class).ok()).isTrue();
+        pair.raw().sendFile(Frames.MAX_ID, "far.txt", far, Harness.sha256(far));
         assertThat(pair.raw().expect(Frame.FileResult.class).ok()).isTrue();
         assertThat(pair.session().session().isOpen()).isTrue();
         assertThat(Harness.finalFiles(downloads)).hasSize(2);
+    }
+
+    // ---------------------------------------------------------------- offers the receiver keeps refusing
+
+    @Test
+    void afterTheMostRefusedOffersInARowTheNextRefusalEndsTheSession() throws Exception {
+        ReceivePolicy no = new ReceivePolicy(ReceivePolicy.Mode.NO, Harness.downloads(tmp.resolve("downloads")),
+                ReceivePolicy.UNLIMITED, 8);
+        Harness.RawPair pair = harness.raw(false, no, ChatSession.Liveness.DEFAULT);
+        for (int i = 0; i < IncomingFiles.MAX_REFUSED_IN_A_ROW; i++) {
+            pair.raw().send(new Frame.FileOffer(2L * i + 1, "spam.txt", 1));
+            assertThat(pair.raw().expect(Frame.FileReject.class).id()).isEqualTo(2L * i + 1);
+        }
+        pair.raw().send(new Frame.FileOffer(1001, "one more.txt", 1));
+
+        Frame.Error error = pair.raw().expectErrorThenEnd();
+        assertThat(error.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR);
+        assertThat(error.message()).isEqualTo("more than 64 file offers refused in a row");
+        assertThat(pair.session().events().awaitEnded().message())
+                .isEqualTo("protocol error from alice: more than 64 file offers refused in a row");
+    }
+
+    @Test
+    void anAcceptedFileStartsTheCountOfRefusalsAgain() throws Exception {
+        ReceivePolicy small = new ReceivePolicy(ReceivePolicy.Mode.AUTO, Harness.downloads(tmp.resolve("downloads")), 10, 8);
+        Harness.RawPair pair = harness.raw(false, small, ChatSession.Liveness.DEFAULT);
+        long id = 1;
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < IncomingFiles.MAX_REFUSED_IN_A_ROW; i++, id += 2) {
+                pair.raw().send(new Frame.FileOffer(id, "too big.bin", 11));
+                assertThat(pair.raw().expect(Frame.FileReject.class).id()).isEqualTo(id);
+            }
+            byte[] small10 = "ten bytes!".getBytes(StandardCharsets.UTF_8);
+            pair.raw().sendFile(id, "fits " + round + ".txt", small10, Harness.sha256(small10));
+            assertThat(pair.raw().expect(Frame.FileResult.class).ok()).isTrue();
+            id += 2;
+        }
+        pair.raw().send(new Frame.Chat("still talking"));
+        assertThat(pair.session().events().nextChat()).isEqualTo("still talking");
+        assertThat(pair.session().session().isOpen()).isTrue();
     }
 
     @Test

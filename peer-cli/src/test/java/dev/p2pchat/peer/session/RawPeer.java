@@ -101,10 +101,11 @@ final class RawPeer {
         return accept;
     }
 
-    /** The session's ERROR, after which it must close the connection. */
+    /** The session's ERROR, after which it must close the connection; we close ours too, as a peer does. */
     Frame.Error expectErrorThenEnd() throws IOException {
         Frame.Error error = expect(Frame.Error.class);
         expectEnd();
+        closeOutput();
         return error;
     }
 
@@ -114,6 +115,7 @@ final class RawPeer {
             Frame frame = next();
             if (frame instanceof Frame.Error error) {
                 expectEnd();
+                closeOutput();
                 return error;
             }
             if (!(frame instanceof Frame.FileData || frame instanceof Frame.FileEnd || frame instanceof Frame.Ping

@@ -38,7 +38,7 @@ class ReceivePolicyTest {
     }
 
     private static ReceivePolicy policy(ReceivePolicy.Mode mode, Path downloads, long max) {
-        return new ReceivePolicy(mode, new Downloads(downloads), max, 8);
+        return new ReceivePolicy(mode, Harness.downloads(downloads), max, 8);
     }
 
     @Test
@@ -139,7 +139,7 @@ class ReceivePolicyTest {
 
     @Test
     void tooManyFilesAtOnceAreRefused() throws Exception {
-        ReceivePolicy one = new ReceivePolicy(ReceivePolicy.Mode.ASK, new Downloads(tmp.resolve("downloads")),
+        ReceivePolicy one = new ReceivePolicy(ReceivePolicy.Mode.ASK, Harness.downloads(tmp.resolve("downloads")),
                 ReceivePolicy.UNLIMITED, 1);
         Harness.Pair pair = pairWithBob(one);
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
@@ -153,9 +153,60 @@ class ReceivePolicyTest {
         assertThat(first.get(5, TimeUnit.SECONDS).ok()).isTrue();
     }
 
+    // ---------------------------------------------------------------- known peers and strangers
+
+    @Test
+    void knownTakesFilesFromAPeerKnownBeforeThisSession() throws Exception {
+        ReceivePolicy known = policy(ReceivePolicy.Mode.KNOWN, tmp.resolve("downloads"), ReceivePolicy.UNLIMITED);
+        Harness.Pair pair = pairWithBob(known.forPeer(true));
+        Transfer.Result sent = pair.alice().session().sendFile(file("from a friend.txt", 10)).get(5, TimeUnit.SECONDS);
+        assertThat(sent.ok()).as(sent.message()).isTrue();
+        assertThat(pair.bob().events().asked).isEmpty();
+    }
+
+    @Test
+    void knownRefusesAStrangerAndSaysWhy() throws Exception {
+        ReceivePolicy known = policy(ReceivePolicy.Mode.KNOWN, tmp.resolve("downloads"), ReceivePolicy.UNLIMITED);
+        Harness.Pair pair = pairWithBob(known.forPeer(false));
+        Transfer.Result sent = pair.alice().session().sendFile(file("unasked.txt", 10)).get(5, TimeUnit.SECONDS);
+        assertThat(sent.ok()).isFalse();
+        assertThat(sent.message())
+                .isEqualTo("bob refused 'unasked.txt': this peer takes files only from peers it knew before this connection");
+        assertThat(Harness.finalFiles(tmp.resolve("downloads"))).isEmpty();
+        assertThat(pair.bob().session().isOpen()).isTrue();
+    }
+
+    @Test
+    void knownThatWasNeverToldAboutThePeerTreatsItAsAStranger() throws Exception {
+        Harness.Pair pair = pairWithBob(policy(ReceivePolicy.Mode.KNOWN, tmp.resolve("downloads"), ReceivePolicy.UNLIMITED));
+        Transfer.Result sent = pair.alice().session().sendFile(file("unasked.txt", 10)).get(5, TimeUnit.SECONDS);
+        assertThat(sent.message()).endsWith("this peer takes files only from peers it knew before this connection");
+    }
+
+    @Test
+    void forPeerChangesOnlyKnown() {
+        Downloads downloads = Harness.downloads(tmp.resolve("downloads"));
+        ReceivePolicy known = new ReceivePolicy(ReceivePolicy.Mode.KNOWN, downloads, 1000, 3);
+        assertThat(known.forPeer(true)).isEqualTo(new ReceivePolicy(ReceivePolicy.Mode.AUTO, downloads, 1000, 3));
+        assertThat(known.forPeer(false)).isEqualTo(new ReceivePolicy(ReceivePolicy.Mode.NO, downloads, 1000, 3,
+                ReceivePolicy.STRANGER));
+        for (ReceivePolicy.Mode mode : new ReceivePolicy.Mode[] {ReceivePolicy.Mode.AUTO, ReceivePolicy.Mode.ASK,
+                ReceivePolicy.Mode.NO}) {
+            ReceivePolicy policy = new ReceivePolicy(mode, downloads, 1000, 3);
+            assertThat(policy.forPeer(true)).isSameAs(policy);
+            assertThat(policy.forPeer(false)).isSameAs(policy);
+        }
+    }
+
+    @Test
+    void byDefaultAPersonAtATerminalIsAskedAndOtherwiseOnlyKnownPeersAreTrusted() {
+        assertThat(ReceivePolicy.defaultMode(true)).isEqualTo(ReceivePolicy.Mode.ASK);
+        assertThat(ReceivePolicy.defaultMode(false)).isEqualTo(ReceivePolicy.Mode.KNOWN);
+    }
+
     @Test
     void policyLimitsMustBePositive() {
-        Downloads downloads = new Downloads(tmp);
+        Downloads downloads = Harness.downloads(tmp);
         assertThatThrownBy(() -> new ReceivePolicy(ReceivePolicy.Mode.AUTO, downloads, -1, 8))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ReceivePolicy(ReceivePolicy.Mode.AUTO, downloads, 1, 0))
@@ -175,7 +226,8 @@ class ReceivePolicyTest {
         assertThat(sent.message()).startsWith("bob refused 'doc.txt': the receiver cannot write the file");
         Recorder.Finished atBob = pair.bob().events().nextReceived();
         assertThat(atBob.result().ok()).isFalse();
-        assertThat(atBob.result().message()).startsWith("refused 'doc.txt': the receiver cannot write the file");
+        assertThat(atBob.result().message()).startsWith("refused 'doc.txt': cannot receive files: ")
+                .contains(notADirectory.toString());
         assertThat(Files.readString(notADirectory)).isEqualTo("I am a file");
         // and the chat goes on, both ways
         pair.alice().session().sendChat("can you hear me?");
@@ -187,7 +239,7 @@ class ReceivePolicyTest {
     @Test
     void aPartialThatCannotBeOpenedRefusesTheOfferAndKeepsTheSession() throws Exception {
         Path downloads = tmp.resolve("downloads");
-        Downloads folder = new Downloads(downloads);
+        Downloads folder = Harness.downloads(downloads);
         // the partial's place is taken by a directory that cannot be removed, so it cannot be opened
         Path partial = folder.partialFor("alice", "doc.txt", 100);
         Files.createDirectories(partial);

@@ -30,6 +30,8 @@ final class Recorder implements ChatSession.Events, TransferEvents {
 
     volatile Function<Transfer, CompletableFuture<Boolean>> answer = offer -> CompletableFuture.completedFuture(false);
     volatile Consumer<Transfer> onProgress = transfer -> { };
+    /** Runs after a finished transfer was recorded, on the thread that reported it. */
+    volatile java.util.function.BiConsumer<Transfer, Transfer.Result> onFinished = (transfer, result) -> { };
     /** Runs on the reader thread before a chat line is recorded. */
     volatile Consumer<String> onChat = text -> { };
 
@@ -64,6 +66,7 @@ final class Recorder implements ChatSession.Events, TransferEvents {
     public void finished(Transfer transfer, Transfer.Result result) {
         log.add("finished:" + transfer.direction() + ":" + transfer.name() + ":" + (result.ok() ? "ok" : "failed"));
         (transfer.direction() == Transfer.Direction.RECEIVE ? received : sent).add(new Finished(transfer, result));
+        onFinished.accept(transfer, result);
     }
 
     @Override

@@ -1,0 +1,331 @@
+package dev.p2pchat.peer.session;
+
+import dev.p2pchat.peer.protocol.Frame;
+import dev.p2pchat.peer.protocol.ProtocolException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The files the peer sends us on one connection. An offer is checked against the policy and the
+ * disk, a partial of the same file is resumed, data is appended and hashed, and only a matching
+ * hash gives the file its final name.
+ */
+final class IncomingFiles {
+
+    /** Where one file stands. Only {@link #SETTLED} is final; a file is settled exactly once. */
+    enum State {
+        /** Offered; the policy or the user is deciding. */
+        DECIDING,
+        /** FILE_ACCEPT sent: data may come. */
+        RECEIVING,
+        /** Saved, discarded, refused, cancelled or lost: the result is out. */
+        SETTLED
+    }
+
+    /**
+     * Offers refused in a row (at once, or declined by the user) before the next refusal ends the
+     * session. Far more than a person causes by hand; a script sending a folder to a peer that
+     * takes none of it learns so after 64 files; and it bounds what a peer can make us answer,
+     * log and report without ever sending a file. An accepted offer starts the count again.
+     */
+    static final int MAX_REFUSED_IN_A_ROW = 64;
+    /**
+     * Ids we cancelled after FILE_ACCEPT that we still remember. Their data may already be on its
+     * way and is dropped without an error; the sender stops within a round trip, so the latest
+     * few are all that matter. Ids refused before FILE_ACCEPT never need remembering: a sender
+     * sends data only after FILE_ACCEPT.
+     */
+    static final int CANCELLED_REMEMBERED = 64;
+
+    private final Transfers.Link link;
+    private final TransferEvents events;
+    private final ReceivePolicy policy;
+    private final Executor executor;
+    private final boolean oddIds;
+    private final Map<Long, Incoming> incoming = new ConcurrentHashMap<>();
+    /** The latest ids we cancelled after accepting them (bounded): their frames in flight are dropped. */
+    private final Set<Long> cancelled = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+                    return size() > CANCELLED_REMEMBERED;
+                }
+            }));
+    /** The id of the peer's latest offer (reader thread only): offer ids only ever increase. */
+    private long lastOfferedId = -1;
+    private final AtomicInteger refusedInARow = new AtomicInteger();
+
+    IncomingFiles(Transfers.Link link, boolean dialer, TransferEvents events, ReceivePolicy policy, Executor executor) {
+        this.link = link;
+        this.events = events;
+        this.policy = policy;
+        this.executor = executor;
+        this.oddIds = dialer;
+    }
+
+    private final class Incoming {
+        final Transfer transfer;
+        final Downloads.Claim claim;
+        final AtomicReference<State> state = new AtomicReference<>(State.DECIDING);
+        FileChannel channel;
+        MessageDigest digest;
+        long received;
+
+        Incoming(Transfer transfer, Downloads.Claim claim) {
+            this.transfer = transfer;
+            this.claim = claim;
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing more to save
+                }
+            }
+        }
+
+        /** Returns the state it was settled from, or null when it was settled already. */
+        State finish(boolean ok, String message, Path savedAs, String sha256) {
+            return settle(transfer.result(ok, message, savedAs, sha256));
+        }
+
+        void lost() {
+            settle(transfer.lost(Transfers.lostMessage(link.peer(), transfer)));
+        }
+
+        /**
+         * Once only: a decline on the executor may race the end of the session on another thread,
+         * and each would report the file. The partial stays for a resume unless published or
+         * discarded before.
+         */
+        private State settle(Transfer.Result r) {
+            State before = state.getAndSet(State.SETTLED);
+            if (before == State.SETTLED) {
+                return null;
+            }
+            incoming.remove(transfer.id());
+            close();
+            claim.release();
+            events.finished(transfer, r);
+            return before;
+        }
+    }
+
+    void onOffer(Frame.FileOffer offer) throws IOException {
+        long id = offer.id();
+        if ((id % 2 == 1) == oddIds) {
+            throw new ProtocolException("FILE_OFFER id " + id + " has the parity of this side's ids");
+        }
+        if (id <= lastOfferedId) {
+            throw new ProtocolException("FILE_OFFER id " + id + " is not above the last offered id " + lastOfferedId);
+        }
+        lastOfferedId = id;
+        Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
+        String refusal = refusal(offer);
+        String here = refusal;
+        Downloads.Claim claim = null;
+        if (refusal == null) {
+            try {
+                claim = policy.downloads().claim(link.peer(), offer.name(), offer.size(), transfer);
+            } catch (Downloads.Refused e) {
+                refusal = e.getMessage();
+                here = refusal;
+            } catch (IOException e) {
+                // e.g. the downloads folder is a file, read-only or shared: refuse this file, keep the session
+                refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
+                here = "cannot receive files: " + Transfers.reason(e);
+            }
+        }
+        if (refusal != null) {
+            if (refusedInARow.incrementAndGet() > MAX_REFUSED_IN_A_ROW) {
+                throw new ProtocolException("more than " + MAX_REFUSED_IN_A_ROW + " file offers refused in a row");
+            }
+            link.send(new Frame.FileReject(id, refusal));
+            events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + here, null, null));
+            return;
+        }
+        Incoming in = new Incoming(transfer, claim);
+        incoming.put(id, in);
+        CompletableFuture<Boolean> decision = policy.mode() == ReceivePolicy.Mode.ASK
+                ? events.ask(transfer) : CompletableFuture.completedFuture(true);
+        decision.whenComplete((yes, failure) -> {
+            try {
+                executor.execute(() -> {
+                    if (Boolean.TRUE.equals(yes)) {
+                        accept(in);
+                    } else {
+                        reject(in, "declined by the receiver");
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                // the session ended while the user was deciding
+                in.lost();
+            }
+        });
+    }
+
+    /** Why the policy refuses an offer at once, or null; the disk has its say in {@link Downloads#claim}. */
+    private String refusal(Frame.FileOffer offer) {
+        if (policy.refusesAll()) {
+            return policy.refusalReason();
+        }
+        if (offer.size() > policy.maxFileSize()) {
+            return "too large: " + Sizes.human(offer.size()) + " is over the limit of " + Sizes.human(policy.maxFileSize());
+        }
+        if (incoming.size() >= policy.maxConcurrent()) {
+            return "too many files at once (at most " + policy.maxConcurrent() + ")";
+        }
+        return null;
+    }
+
+    /** On the executor: resume what we have of this file, or start it, and say so. */
+    private void accept(Incoming in) {
+        Transfer transfer = in.transfer;
+        try {
+            in.digest = Transfers.sha256();
+            in.channel = in.claim.open(transfer.size());
+            long have = in.channel.position();
+            String prefix = null;
+            if (have > 0) {
+                Transfers.hash(in.channel, have, in.digest, new byte[Transfers.CHUNK]);
+                prefix = Transfers.hexSoFar(in.digest);
+            }
+            in.received = have;
+            transfer.start(have);
+            if (!in.state.compareAndSet(State.DECIDING, State.RECEIVING)) {
+                in.close(); // settled while we opened the partial: the session ended or the sender cancelled
+                return;
+            }
+            refusedInARow.set(0);
+            events.started(transfer);
+            link.send(new Frame.FileAccept(transfer.id(), have, prefix));
+        } catch (IOException e) {
+            reject(in, "the receiver cannot write the file: " + Transfers.peerReason(e));
+        }
+    }
+
+    private void reject(Incoming in, String why) {
+        State before = in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null);
+        if (before == null) {
+            return; // settled meanwhile (the session ended, the sender cancelled): nothing to tell
+        }
+        if (before == State.RECEIVING) {
+            cancelled.add(in.transfer.id()); // data the sender already sent for it is dropped, not an error
+        } else {
+            refusedInARow.incrementAndGet(); // declined, or the partial could not be opened
+        }
+        try {
+            link.send(new Frame.FileReject(in.transfer.id(), why));
+        } catch (IOException ignored) {
+            // the connection is gone; nothing to tell
+        }
+    }
+
+    private Incoming receiving(long id, String frame) throws ProtocolException {
+        Incoming in = incoming.get(id);
+        if (in == null) {
+            if (cancelled.contains(id)) {
+                return null;
+            }
+            throw new ProtocolException(frame + " for unknown file id " + id);
+        }
+        if (in.state.get() != State.RECEIVING) {
+            throw new ProtocolException(frame + " before FILE_ACCEPT for file id " + id);
+        }
+        return in;
+    }
+
+    void onData(Frame.FileData data) throws ProtocolException {
+        Incoming in = receiving(data.id(), "FILE_DATA");
+        if (in == null) {
+            return;
+        }
+        long size = in.transfer.size();
+        if (in.received + data.length() > size) {
+            throw new ProtocolException("more data than offered for file id " + data.id() + ": "
+                    + (in.received + data.length()) + " > " + size + " bytes");
+        }
+        try {
+            ByteBuffer bytes = ByteBuffer.wrap(data.buffer(), data.offset(), data.length());
+            while (bytes.hasRemaining()) {
+                in.channel.write(bytes);
+            }
+        } catch (IOException e) {
+            // e.g. the disk is full: keep what was written (it resumes later) and tell the sender
+            reject(in, "the receiver cannot write: " + Transfers.peerReason(e));
+            return;
+        }
+        in.digest.update(data.buffer(), data.offset(), data.length());
+        in.received += data.length();
+        in.transfer.advance(data.length());
+        events.progress(in.transfer);
+    }
+
+    void onEnd(Frame.FileEnd end) throws IOException {
+        Incoming in = receiving(end.id(), "FILE_END");
+        if (in == null) {
+            return;
+        }
+        if (in.received != in.transfer.size()) {
+            throw new ProtocolException("FILE_END for file id " + end.id() + " after " + in.received + " of "
+                    + in.transfer.size() + " bytes");
+        }
+        String ours = Transfers.hex(in.digest.digest());
+        boolean ok = ours.equals(end.sha256());
+        Path saved = null;
+        String message;
+        try {
+            in.channel.force(true);
+            in.close();
+            if (ok) {
+                saved = in.claim.publish(in.transfer.name(), ours);
+                message = "verified";
+            } else {
+                in.claim.discard();
+                message = "corrupt: SHA-256 " + ours + " differs from the sender's " + end.sha256() + "; discarded";
+            }
+        } catch (IOException e) {
+            ok = false;
+            message = "cannot save the file: " + Transfers.reason(e);
+        }
+        link.send(new Frame.FileResult(end.id(), ok, ours));
+        in.finish(ok, message, saved, ours);
+    }
+
+    /** The sender cancelled one of the files it offered us. */
+    void onReject(Frame.FileReject reject) {
+        Incoming in = incoming.get(reject.id());
+        if (in != null) {
+            if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
+                in.close();
+                in.claim.discard(); // not a prefix of the file: the new offer starts from 0
+            }
+            // the sender sends nothing more for it after its FILE_REJECT: no need to remember the id
+            in.finish(false, link.peer() + " cancelled '" + in.transfer.name() + "': " + reject.reason(), null, null);
+        }
+    }
+
+    void ended() {
+        for (Incoming in : incoming.values()) {
+            in.lost();
+        }
+    }
+
+    boolean busy() {
+        return !incoming.isEmpty();
+    }
+}

@@ -349,7 +349,7 @@ p2pchat_transfer() {
     local label=$1 send_opts=$2 listen_opts=$3 i rc
     rm -rf "$WORK/home-bob/downloads"
     start "$label-listen" env P2PCHAT_JAVA_OPTS="$listen_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-listen.time" \
-        "$P2P" --home "$WORK/home-bob" listen --once
+        "$P2P" --home "$WORK/home-bob" listen --once --accept auto
     local listen_pid=$STARTED_PID
     for (( i = 0; i < 1200; i++ )); do
         grep -q "Online as" "$WORK/$label-listen.err" 2>/dev/null && break

@@ -5,6 +5,7 @@ import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.Usernames;
 import dev.p2pchat.peer.session.ChatSession;
+import dev.p2pchat.peer.session.ReceivePolicy;
 
 import java.time.Duration;
 import java.util.List;
@@ -62,13 +63,15 @@ public final class ShellCommand implements Callable<Integer> {
         PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
-            try (Listening listening = Listening.start(cli, access, console, receive.policy(cli), session, port, Listening.renewEvery(renewSeconds))) {
+            // one policy for every chat of this console: its downloads folder counts all files on their way
+            ReceivePolicy policy = receive.policy(cli);
+            try (Listening listening = Listening.start(cli, access, console, policy, session, port, Listening.renewEvery(renewSeconds))) {
                 input.status("Type h for help.");
                 input.prompt(() -> console.current() == null ? session.username() + "> "
                         : session.username() + " to " + console.current().peer() + "> ");
                 input.start();
                 ChatConsole.LineHandler commands = (command, argument) -> command(cli, console, access, session,
-                        command, argument);
+                        policy, command, argument);
                 while (true) {
                     ChatConsole.Action action = console.handle(input.take(), commands);
                     if (action == ChatConsole.Action.QUIT || action == ChatConsole.Action.EOF) {
@@ -84,7 +87,8 @@ public final class ShellCommand implements Callable<Integer> {
     }
 
     private Optional<ChatConsole.Action> command(Cli cli, ChatConsole console, PeerAccess access,
-                                                 Home.SavedSession session, String command, String argument) {
+                                                 Home.SavedSession session, ReceivePolicy policy, String command,
+                                                 String argument) {
         switch (command.toLowerCase(Locale.ROOT)) {
             case "q", "quit" -> {
                 return Optional.of(ChatConsole.Action.QUIT);
@@ -111,7 +115,7 @@ public final class ShellCommand implements Callable<Integer> {
                     console.input().status("That is you.");
                 } else {
                     try {
-                        ChatSession chat = ChatCommand.connect(cli, access, console, argument, null, receive.policy(cli));
+                        ChatSession chat = ChatCommand.connect(cli, access, console, argument, null, policy);
                         console.input().status("Type to chat with " + chat.peer() + "; 'close' ends it.");
                     } catch (Exception e) {
                         console.input().status("Cannot connect: " + Failures.outcome(e).message());

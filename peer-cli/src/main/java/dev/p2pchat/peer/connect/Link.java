@@ -60,10 +60,14 @@ public final class Link {
         return endpoint;
     }
 
+    /**
+     * The session over this link. {@code policy} is resolved for this peer: under "accept from
+     * known peers", a peer that was not in known_peers before this connection is a stranger.
+     */
     public ChatSession session(ChatSession.Events events, TransferEvents transferEvents, ReceivePolicy policy,
                                ScheduledExecutorService timers) {
-        return new ChatSession(peer, dialer, wire, reader, writer, events, transferEvents, policy, timers,
-                ChatSession.Liveness.DEFAULT);
+        return new ChatSession(peer, dialer, wire, reader, writer, events, transferEvents, policy.forPeer(knownBefore),
+                timers, ChatSession.Liveness.DEFAULT);
     }
 
     /** Drops the connection (when the caller cannot use it after all). */

@@ -211,6 +211,23 @@ class HostilePeerEndToEndTest {
         assertThat(bob.home().resolve("downloads/gift.txt")).doesNotExist();
     }
 
+    @Test
+    void withoutATerminalAListenerTakesTheFileOfAPeerItAlreadyKnew() throws Exception {
+        Peer bob = newUser("bob");
+        Peer friend = newUser("friend");
+        Peer.Running first = listen(bob, "--once");
+        assertThat(friend.run("hello\nclose\n", "chat", bob.name()).exit()).isZero();
+        assertThat(first.waitFor(WAIT)).isZero();
+        Peer.Running second = listen(bob, "--once");
+        Path notes = Files.writeString(tmp.resolve("notes.txt"), "as promised");
+
+        Peer.Result sent = friend.run("", "send", bob.name(), notes.toString());
+
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(second.waitFor(WAIT)).isZero();
+        assertThat(bob.home().resolve("downloads/notes.txt")).hasContent("as promised");
+    }
+
     private static String tail(String text) {
         return text.substring(Math.max(0, text.length() - 300));
     }

@@ -159,7 +159,7 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
             return CompletableFuture.completedFuture(false);
         }
         return questions.ask(offer.peer() + " offers '" + Text.printable(offer.name()) + "' ("
-                + Sizes.human(offer.size()) + "). Accept? Type y or n");
+                + Sizes.human(offer.size()) + "). Accept?");
     }
 
     // ---------------------------------------------------------------- typed lines

@@ -211,6 +211,9 @@ public final class Listener implements Closeable {
                 : new InetSocketAddress(bindAddress, port);
         ServerSocket server = null;
         try {
+            if (port != 0) {
+                refuseIfTaken(address);
+            }
             server = new ServerSocket();
             server.setReuseAddress(true);
             // hole punching dials out from this same port (docs/PROTOCOL.md, "the connection ladder")
@@ -229,6 +232,17 @@ public final class Listener implements Closeable {
         Listener listener = new Listener(server, tls, limits, onConnection);
         listener.acceptor.start();
         return listener;
+    }
+
+    /**
+     * With SO_REUSEPORT, a second listener of the same user on the same port would silently
+     * share it (and half the dialers); a plain bind first makes a taken port a clear error.
+     */
+    private static void refuseIfTaken(InetSocketAddress address) throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(address);
+        }
     }
 
     /** The port listened on: the one chosen by the system when opened with port 0. */

@@ -2,6 +2,7 @@ package dev.p2pchat.peer;
 
 import dev.p2pchat.peer.command.ChatCommand;
 import dev.p2pchat.peer.command.Cli;
+import dev.p2pchat.peer.command.CompletionCommand;
 import dev.p2pchat.peer.command.Failures;
 import dev.p2pchat.peer.command.ListenCommand;
 import dev.p2pchat.peer.command.LoginCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
                 "Without a command, starts the guided console (same as 'p2pchat shell')."},
         subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class, PeersCommand.class,
                 LookupCommand.class, WhoamiCommand.class, ListenCommand.class, ChatCommand.class, SendCommand.class,
-                ShellCommand.class, CommandLine.HelpCommand.class},
+                ShellCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 " 0:success",

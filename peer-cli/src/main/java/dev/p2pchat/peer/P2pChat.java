@@ -61,6 +61,10 @@ public final class P2pChat implements Callable<Integer> {
             description = "PEM certificate(s) to trust for an https:// directory with a private CA (env P2PCHAT_SERVER_CA).")
     Path serverCa;
 
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only what was asked for and errors: no status lines on stderr.")
+    boolean quiet;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -83,16 +87,35 @@ public final class P2pChat implements Callable<Integer> {
 
     /** The command line with the error handling every entry point must share. */
     public static CommandLine commandLine(P2pChat root) {
+        return commandLine(root, System.getenv());
+    }
+
+    /**
+     * As above, with the environment given: {@code NO_COLOR} (any non-empty value, see
+     * no-color.org) turns every ANSI colour and style off, in help texts and in the console.
+     */
+    public static CommandLine commandLine(P2pChat root, java.util.Map<String, String> env) {
         CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionExceptionHandler(new Failures());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        root.noColor = noColor(env);
+        if (root.noColor) {
+            commandLine.setColorScheme(CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        }
         return commandLine;
     }
+
+    static boolean noColor(java.util.Map<String, String> env) {
+        String value = env.get("NO_COLOR");
+        return value != null && !value.isEmpty();
+    }
+
+    private boolean noColor;
 
     /** What every subcommand needs: options, streams, home, directory, identity. */
     public Cli cli(CommandLine.Model.CommandSpec commandSpec) {
         return new Cli(server, home, serverCa, stdin, terminal, commandSpec.commandLine().getOut(),
-                commandSpec.commandLine().getErr());
+                commandSpec.commandLine().getErr(), quiet, noColor);
     }
 
     @Override

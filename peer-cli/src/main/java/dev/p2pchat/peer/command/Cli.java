@@ -29,6 +29,8 @@ public final class Cli {
     private final boolean terminal;
     private final PrintWriter out;
     private final PrintWriter err;
+    private final boolean quiet;
+    private final boolean noColor;
     private final Home home;
     private Directory directory;
     private Identity identity;
@@ -37,6 +39,17 @@ public final class Cli {
 
     public Cli(URI server, Path home, Path serverCa, InputStream stdin, boolean terminal, PrintWriter out,
                PrintWriter err) {
+        this(server, home, serverCa, stdin, terminal, out, err, false, false);
+    }
+
+    /**
+     * @param quiet   only requested data and errors are printed: no status lines
+     * @param noColor no ANSI colours or styles anywhere (NO_COLOR)
+     */
+    public Cli(URI server, Path home, Path serverCa, InputStream stdin, boolean terminal, PrintWriter out,
+               PrintWriter err, boolean quiet, boolean noColor) {
+        this.quiet = quiet;
+        this.noColor = noColor;
         this.server = server;
         this.serverCa = serverCa;
         this.stdin = stdin;
@@ -69,7 +82,28 @@ public final class Cli {
         return err;
     }
 
+    /** Whether status lines are suppressed ({@code --quiet}). */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    public boolean noColor() {
+        return noColor;
+    }
+
+    /** A warning on stderr: shown even with {@code --quiet}. */
+    public void warn(String message) {
+        synchronized (err) {
+            err.println("warning: " + message);
+            err.flush();
+        }
+    }
+
+    /** A status line on stderr, unless {@code --quiet}. */
     public void status(String message) {
+        if (quiet) {
+            return;
+        }
         synchronized (err) {
             err.println(message);
             err.flush();
@@ -80,7 +114,7 @@ public final class Cli {
     public synchronized Home home() {
         if (!homeChecked) {
             homeChecked = true;
-            home.makePrivate().ifPresent(change -> status("warning: " + change));
+            home.makePrivate().ifPresent(change -> warn(change));
         }
         return home;
     }
@@ -104,7 +138,7 @@ public final class Cli {
         if (knownPeers == null) {
             knownPeers = KnownPeers.load(home().knownPeers());
             for (String warning : knownPeers.warnings()) {
-                status("warning: " + warning);
+                warn(warning);
             }
         }
         return knownPeers;
@@ -117,7 +151,7 @@ public final class Cli {
             permissions.removeAll(EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                     PosixFilePermission.OWNER_EXECUTE));
             if (!permissions.isEmpty()) {
-                status("warning: " + secret + " is readable by others; run: chmod 600 " + secret);
+                warn(secret + " is readable by others; run: chmod 600 " + secret);
             }
         } catch (IOException | UnsupportedOperationException ignored) {
             // not a POSIX file system: nothing to check

@@ -37,9 +37,9 @@ abstract class LineInput implements AutoCloseable {
     static LineInput open(Cli cli) {
         if (cli.terminal()) {
             try {
-                return new JLine();
+                return new JLine(cli.noColor());
             } catch (IOException e) {
-                cli.status("warning: no line editing (" + e.getMessage() + ")");
+                cli.warn("no line editing (" + e.getMessage() + ")");
             }
         }
         return new Plain(cli);
@@ -90,6 +90,19 @@ abstract class LineInput implements AutoCloseable {
 
     /** Reads one line, or null at the end. Runs on the pump thread. */
     protected abstract String readOne() throws IOException;
+
+    /**
+     * Before {@link #start()}: asks {@code question} on the terminal and reads the answer with
+     * line editing, or null at the end of input. Only for the JLine console.
+     */
+    String ask(String question) {
+        throw new UnsupportedOperationException("not a terminal");
+    }
+
+    /** Before {@link #start()}: a password, typed without echo through the same line reader. */
+    char[] askSecret(String question) {
+        throw new UnsupportedOperationException("not a terminal");
+    }
 
     /** A received message: stdout, or above the prompt. */
     abstract void message(String line);
@@ -143,10 +156,31 @@ abstract class LineInput implements AutoCloseable {
         private final Terminal terminal;
         private final LineReader reader;
 
-        JLine() throws IOException {
+        JLine(boolean noColor) throws IOException {
             terminal = TerminalBuilder.builder().system(true).build();
             // history stays in memory: typed lines are private messages
-            reader = LineReaderBuilder.builder().terminal(terminal).build();
+            reader = LineReaderBuilder.builder().terminal(terminal)
+                    .option(LineReader.Option.DISABLE_HIGHLIGHTER, noColor)
+                    .build();
+        }
+
+        @Override
+        String ask(String question) {
+            try {
+                return reader.readLine(question);
+            } catch (UserInterruptException | EndOfFileException e) {
+                return null;
+            }
+        }
+
+        @Override
+        char[] askSecret(String question) {
+            try {
+                // a NUL mask echoes nothing; masked lines never enter the history
+                return reader.readLine(question, LineReaderImpl.NULL_MASK).toCharArray();
+            } catch (UserInterruptException | EndOfFileException e) {
+                return null;
+            }
         }
 
         @Override

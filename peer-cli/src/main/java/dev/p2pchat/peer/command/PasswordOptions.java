@@ -68,6 +68,26 @@ public final class PasswordOptions {
         return password;
     }
 
+    /**
+     * What is wrong with a new password, in one sentence for the user, or null: the directory's
+     * rule, 8 to 72 bytes in UTF-8 (BCrypt's limit: longer is refused, never truncated).
+     */
+    static String invalid(char[] password) {
+        int bytes = 0;
+        for (int i = 0; i < password.length; i++) {
+            char c = password[i];
+            if (Character.isHighSurrogate(c) && i + 1 < password.length && Character.isLowSurrogate(password[i + 1])) {
+                bytes += 4;
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "Invalid password: it is not valid text.";
+            } else {
+                bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+            }
+        }
+        return bytes < 8 || bytes > 72 ? "Invalid password: it must be 8 to 72 bytes." : null;
+    }
+
     /** The first line (without its line end) as chars, never as a String; the bytes are zeroed. */
     static char[] firstLine(InputStream in, String source) throws IOException {
         byte[] bytes = new byte[MAX_LINE];

@@ -1,29 +1,30 @@
 package dev.p2pchat.peer.command;
 
 import java.io.ByteArrayOutputStream;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Questions of the guided console before the chat starts: java.io.Console on a terminal
- * (passwords without echo), otherwise lines read from stdin byte by byte, so that nothing is
- * read ahead of what the chat input reads afterwards.
+ * Questions of the guided console before the chat starts. On a terminal they go through the
+ * console's own line reader (one owner of the terminal: passwords too, typed without echo);
+ * otherwise lines are read from stdin byte by byte, so that nothing is read ahead of what the
+ * chat input reads afterwards.
  */
 final class Prompter {
 
     private final Cli cli;
+    private final LineInput input;
 
-    Prompter(Cli cli) {
+    Prompter(Cli cli, LineInput input) {
         this.cli = cli;
+        this.input = input;
     }
 
     /** The answer, or null at the end of input. */
     String ask(String question) {
-        Console console = System.console();
-        if (cli.terminal() && console != null) {
-            return console.readLine("%s", question);
+        if (input.interactive()) {
+            return input.ask(question);
         }
         cli.status(question);
         try {
@@ -34,9 +35,8 @@ final class Prompter {
     }
 
     char[] password(String question) {
-        Console console = System.console();
-        if (cli.terminal() && console != null) {
-            char[] password = console.readPassword("%s", question);
+        if (input.interactive()) {
+            char[] password = input.askSecret(question);
             if (password == null) {
                 throw new CliException(ExitCode.INTERRUPTED, "no password given");
             }

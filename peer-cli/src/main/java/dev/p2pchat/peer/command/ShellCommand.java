@@ -56,32 +56,42 @@ public final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
-        Prompter prompter = new Prompter(cli);
-        cli.status("p2pchat: chat and send files directly (directory " + cli.server() + ").");
-        Home.SavedSession session = logIn(cli, prompter);
-        int port = askPort(prompter);
-        PeerAccess access = new PeerAccess(cli, session, connectOptions);
+        // the console owns the terminal from the first question on: answers and passwords
+        // go through its line reader, never through a second reader of the same terminal
         try (LineInput input = LineInput.open(cli)) {
-            ChatConsole console = new ChatConsole(cli, input);
-            // one policy for every chat of this console: its downloads folder counts all files on their way
-            ReceivePolicy policy = receive.policy(cli);
-            try (Listening listening = Listening.start(cli, access, console, policy, session, port, Listening.renewEvery(renewSeconds))) {
-                input.status("Type h for help.");
-                input.prompt(() -> console.current() == null ? session.username() + "> "
-                        : session.username() + " to " + console.current().peer() + "> ");
-                input.start();
-                ChatConsole.LineHandler commands = (command, argument) -> command(cli, console, access, session,
-                        policy, command, argument);
-                while (true) {
-                    ChatConsole.Action action = console.handle(input.take(), commands);
-                    if (action == ChatConsole.Action.QUIT || action == ChatConsole.Action.EOF) {
-                        break;
-                    }
-                }
-                console.awaitSends();
+            Prompter prompter = new Prompter(cli, input);
+            input.status("p2pchat: chat and send files directly (directory " + cli.server() + ").");
+            Home.SavedSession session = logIn(cli, prompter);
+            int port = askPort(prompter);
+            PeerAccess access = new PeerAccess(cli, session, connectOptions);
+            try {
+                return run(cli, input, access, session, port);
+            } finally {
+                access.shutdown();
             }
-        } finally {
-            access.shutdown();
+        }
+    }
+
+    private int run(Cli cli, LineInput input, PeerAccess access, Home.SavedSession session, int port)
+            throws Exception {
+        ChatConsole console = new ChatConsole(cli, input);
+        // one policy for every chat of this console: its downloads folder counts all files on their way
+        ReceivePolicy policy = receive.policy(cli);
+        try (Listening listening = Listening.start(cli, access, console, policy, session, port,
+                Listening.renewEvery(renewSeconds))) {
+            input.status("Type h for help.");
+            input.prompt(() -> console.current() == null ? session.username() + "> "
+                    : session.username() + " to " + console.current().peer() + "> ");
+            input.start();
+            ChatConsole.LineHandler commands = (command, argument) -> command(cli, console, access, session,
+                    policy, command, argument);
+            while (true) {
+                ChatConsole.Action action = console.handle(input.take(), commands);
+                if (action == ChatConsole.Action.QUIT || action == ChatConsole.Action.EOF) {
+                    break;
+                }
+            }
+            console.awaitSends();
         }
         return ExitCode.OK;
     }
@@ -146,7 +156,7 @@ public final class ShellCommand implements Callable<Integer> {
                 cli.status("A username is 3 to 32 characters of A-Z a-z 0-9 _ . - starting with a letter or digit.");
                 continue;
             }
-            char[] password = prompter.password("Password: ");
+            char[] password = newUser ? newPassword(cli, prompter) : prompter.password("Password: ");
             char[] copy = password.clone();
             try {
                 if (newUser) {
@@ -179,6 +189,27 @@ public final class ShellCommand implements Callable<Integer> {
                 java.util.Arrays.fill(password, '\0');
                 java.util.Arrays.fill(copy, '\0');
             }
+        }
+    }
+
+    /** A new password, asked twice, checked against the rule before anything is sent. */
+    private static char[] newPassword(Cli cli, Prompter prompter) {
+        while (true) {
+            char[] password = prompter.password("Password: ");
+            String invalid = PasswordOptions.invalid(password);
+            if (invalid != null) {
+                java.util.Arrays.fill(password, '\0');
+                cli.status(invalid);
+                continue;
+            }
+            char[] again = prompter.password("Repeat password: ");
+            boolean same = java.util.Arrays.equals(password, again);
+            java.util.Arrays.fill(again, '\0');
+            if (same) {
+                return password;
+            }
+            java.util.Arrays.fill(password, '\0');
+            cli.status("The passwords do not match; try again.");
         }
     }
 

@@ -35,4 +35,15 @@ class PasswordOptionsTest {
         PasswordOptions.firstLine(in, "stdin");
         assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("hello\n");
     }
+
+    @Test
+    void aNewPasswordIsEightToSeventyTwoBytesOfUtf8() {
+        assertThat(PasswordOptions.invalid("1234567".toCharArray())).isEqualTo("Invalid password: it must be 8 to 72 bytes.");
+        assertThat(PasswordOptions.invalid("12345678".toCharArray())).isNull();
+        assertThat(PasswordOptions.invalid("ü".repeat(36).toCharArray())).as("72 bytes").isNull();
+        assertThat(PasswordOptions.invalid("ü".repeat(37).toCharArray())).as("74 bytes").isNotNull();
+        assertThat(PasswordOptions.invalid("😀😀".toCharArray())).as("8 bytes in two code points").isNull();
+        assertThat(PasswordOptions.invalid(new char[] {'a', 'b', 'c', 'd', 'e', 'f', 'g', '\ud800'}))
+                .isEqualTo("Invalid password: it is not valid text.");
+    }
 }

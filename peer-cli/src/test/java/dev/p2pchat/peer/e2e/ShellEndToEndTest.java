@@ -35,11 +35,15 @@ class ShellEndToEndTest {
         assertThat(taken.registerAndLogin().exit()).isZero();
         Peer newcomer = new Peer("newcomer", tmp.resolve("newcomer"), directory.url());
 
-        Peer.Result shell = newcomer.run("y\nTAKEN\nsome password\nnewcomer\nsome password\n\nl\nq\n");
+        Peer.Result shell = newcomer.run("y\nTAKEN\nsome password\nsome password\nnewcomer\nshort\n"
+                + "some password\nanother password\nsome password\nsome password\n\nl\nq\n");
 
         assertThat(shell.exit()).as(shell.err()).isZero();
         assertThat(shell.err()).contains("Are you a new user?")
                 .contains("the username 'TAKEN' is taken; choose another")
+                .contains("Repeat password:")
+                .contains("Invalid password: it must be 8 to 72 bytes.")
+                .contains("The passwords do not match; try again.")
                 .contains("Registered newcomer")
                 .contains("Online as newcomer")
                 .contains("  newcomer  (you)");
@@ -80,7 +84,7 @@ class ShellEndToEndTest {
     void theShellIsWhatRunsWithoutACommand() throws Exception {
         Peer erin = new Peer("erin", tmp.resolve("erin"), directory.url());
 
-        Peer.Result shell = erin.run("y\nerin\nerin password\n\nq\n");
+        Peer.Result shell = erin.run("y\nerin\nerin password\nerin password\n\nq\n");
 
         assertThat(shell.exit()).as(shell.err()).isZero();
         assertThat(shell.err()).contains("Online as erin");

@@ -24,12 +24,13 @@ final class Walkthrough {
 
     /**
      * Directory settings the walk-through needs: one BCrypt thread and no queue, so floods get
-     * 503; the default throttle budgets; and loopback as a trusted proxy, so that calls can come
-     * from other addresses through X-Forwarded-For.
+     * 503; the default throttle budgets over a day (a budget refills steadily over its period: on a
+     * loaded machine a minute's would refill during the walk-through); and loopback as a trusted
+     * proxy, so that calls can come from other addresses through X-Forwarded-For.
      */
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
-            "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
-            "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
+            "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1d",
+            "directory.throttle.registrations=5", "directory.throttle.registrations-per=1d",
             "directory.trusted-proxies=127.0.0.1"};
 
     private Walkthrough() {
@@ -108,7 +109,7 @@ final class Walkthrough {
                 json(Map.of("username", "squat5", "password", "a password")));
         assertThat(throttled.status()).as("the sixth account from one address").isEqualTo(429);
         assertThat(throttled.body().get("type").asString()).isEqualTo("/problems/too-many-requests");
-        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 3600L);
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 86_400L);
         ContractClient sprayer = api.forwardedFor("203.0.113.51");
         for (int i = 0; i < 10; i++) {
             assertThat(sprayer.post("/api/v1/sessions", null, json(Map.of("username", "squat" + i % 5, "password", "Password1")))
@@ -116,7 +117,7 @@ final class Walkthrough {
         }
         throttled = sprayer.post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "Password1")));
         assertThat(throttled.status()).as("the eleventh failed login from one address").isEqualTo(429);
-        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 60L);
+        assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 86_400L);
 
         // presence
         assertThat(api.put("/api/v1/presence", null, json(Map.of("port", 7000))).status()).isEqualTo(401);

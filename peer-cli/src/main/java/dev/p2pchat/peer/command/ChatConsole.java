@@ -5,7 +5,6 @@ import dev.p2pchat.peer.session.Sizes;
 import dev.p2pchat.peer.session.Transfer;
 import dev.p2pchat.peer.session.TransferEvents;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -15,13 +14,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The chat console shared by {@code chat}, {@code send}, {@code listen} and the guided shell:
@@ -43,7 +37,15 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
     private final LineInput input;
     private final List<ChatSession> sessions = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<Transfer.Result>> sends = new CopyOnWriteArrayList<>();
-    private final Map<Transfer, ProgressBar> bars = new ConcurrentHashMap<>();
+    /** Transfers shown with progress lines below the prompt (terminal only), in the order they started. */
+    private final Map<Transfer, Boolean> shown = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
+    private final java.util.concurrent.ScheduledExecutorService refresher =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "p2pchat-progress");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile java.util.concurrent.ScheduledFuture<?> refreshing;
     private final Questions questions;
     private volatile ChatSession current;
 
@@ -106,16 +108,13 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
                 + (transfer.direction() == Transfer.Direction.SEND ? " to " : " from ") + transfer.peer()
                 + (transfer.offset() > 0 ? ", resuming at " + Sizes.human(transfer.offset()) : "");
         if (input.interactive()) {
-            bars.put(transfer, new ProgressBarBuilder()
-                    .setTaskName(shorten(Text.printable(transfer.name()), 24))
-                    .setInitialMax(transfer.size())
-                    .startsFrom(transfer.offset(), Duration.ZERO)
-                    .setUnit("MiB", 1 << 20)
-                    .showSpeed()
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setUpdateIntervalMillis(250)
-                    .setConsumer(new ConsoleProgressBarConsumer(new PrintStream(System.err, true)))
-                    .build());
+            // drawn below the prompt by the terminal's status area, never into the line being typed
+            shown.put(transfer, Boolean.TRUE);
+            synchronized (shown) {
+                if (refreshing == null) {
+                    refreshing = refresher.scheduleAtFixedRate(this::redrawProgress, 0, 250, TimeUnit.MILLISECONDS);
+                }
+            }
         } else {
             input.status(what + "...");
         }
@@ -123,18 +122,30 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
 
     @Override
     public void progress(Transfer transfer) {
-        ProgressBar bar = bars.get(transfer);
-        if (bar != null) {
-            bar.stepTo(transfer.done());
+        // the refresher reads transfer.done() four times a second; nothing to do per chunk
+    }
+
+    /** At most four lines; more transfers are counted on the last one. */
+    private void redrawProgress() {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        int width = input.width();
+        synchronized (shown) {
+            int i = 0;
+            for (Transfer transfer : shown.keySet()) {
+                if (i++ == 3 && shown.size() > 4) {
+                    lines.add("... and " + (shown.size() - 3) + " more files on their way");
+                    break;
+                }
+                lines.add(Progress.line(transfer, width));
+            }
         }
+        input.progress(lines);
     }
 
     @Override
     public void finished(Transfer transfer, Transfer.Result result) {
-        ProgressBar bar = bars.remove(transfer);
-        if (bar != null) {
-            bar.stepTo(transfer.done());
-            bar.close();
+        if (shown.remove(transfer) != null) {
+            redrawProgress();
         }
         String name = "'" + Text.printable(transfer.name()) + "'";
         if (!result.ok()) {

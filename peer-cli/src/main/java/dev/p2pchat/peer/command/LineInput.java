@@ -113,6 +113,15 @@ abstract class LineInput implements AutoCloseable {
     /** Whether a person is typing (prompts and progress bars make sense). */
     abstract boolean interactive();
 
+    /** Progress lines shown below the prompt (an empty list clears them); only on a terminal. */
+    void progress(java.util.List<String> lines) {
+    }
+
+    /** Columns available for a line. */
+    int width() {
+        return 80;
+    }
+
     @Override
     public void close() {
     }
@@ -220,7 +229,25 @@ abstract class LineInput implements AutoCloseable {
         }
 
         @Override
+        void progress(java.util.List<String> lines) {
+            java.util.List<org.jline.utils.AttributedString> rendered = new java.util.ArrayList<>();
+            for (String line : lines) {
+                rendered.add(new org.jline.utils.AttributedString(line));
+            }
+            synchronized (this) {
+                org.jline.utils.Status.getStatus(terminal).update(rendered);
+            }
+        }
+
+        @Override
+        int width() {
+            int columns = terminal.getWidth();
+            return columns > 20 ? columns - 1 : 80;
+        }
+
+        @Override
         public void close() {
+            org.jline.utils.Status.getExistingStatus(terminal).ifPresent(status -> status.update(java.util.List.of()));
             try {
                 terminal.close();
             } catch (IOException ignored) {

@@ -74,7 +74,8 @@ public final class Transfer {
         done += bytes;
     }
 
-    Duration elapsed() {
+    /** Time since this transfer (re)started. */
+    public Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 

@@ -94,7 +94,7 @@ public final class Cli {
     /** A warning on stderr: shown even with {@code --quiet}. */
     public void warn(String message) {
         synchronized (err) {
-            err.println("warning: " + message);
+            err.println("warning: " + Text.printableLines(message));
             err.flush();
         }
     }
@@ -105,7 +105,7 @@ public final class Cli {
             return;
         }
         synchronized (err) {
-            err.println(message);
+            err.println(Text.printableLines(message));
             err.flush();
         }
     }

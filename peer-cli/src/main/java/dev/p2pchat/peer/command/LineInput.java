@@ -145,7 +145,7 @@ abstract class LineInput implements AutoCloseable {
         @Override
         void message(String line) {
             synchronized (out) {
-                out.println(line);
+                out.println(Text.printableLines(line));
                 out.flush();
             }
         }
@@ -176,7 +176,7 @@ abstract class LineInput implements AutoCloseable {
         @Override
         String ask(String question) {
             try {
-                return reader.readLine(question);
+                return reader.readLine(Text.printable(question));
             } catch (UserInterruptException | EndOfFileException e) {
                 return null;
             }
@@ -207,12 +207,12 @@ abstract class LineInput implements AutoCloseable {
 
         @Override
         void message(String line) {
-            above(line);
+            above(Text.printableLines(line));
         }
 
         @Override
         void status(String line) {
-            above(line);
+            above(Text.printableLines(line));
         }
 
         /** Prints above the line being typed, and redraws it with the prompt as it is now. */
@@ -232,7 +232,7 @@ abstract class LineInput implements AutoCloseable {
         void progress(java.util.List<String> lines) {
             java.util.List<org.jline.utils.AttributedString> rendered = new java.util.ArrayList<>();
             for (String line : lines) {
-                rendered.add(new org.jline.utils.AttributedString(line));
+                rendered.add(new org.jline.utils.AttributedString(Text.printable(line)));
             }
             synchronized (this) {
                 org.jline.utils.Status.getStatus(terminal).update(rendered);

@@ -10,6 +10,26 @@ final class Text {
         return printable(text, Integer.MAX_VALUE);
     }
 
+    /**
+     * Text of several lines made safe line by line: the line breaks stay, every other control
+     * and format character goes. What every status and message line passes through before the
+     * terminal, whoever wrote it (a peer, the directory, or us).
+     */
+    static String printableLines(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder safe = new StringBuilder(text.length());
+        String[] lines = text.split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            if (i > 0) {
+                safe.append(System.lineSeparator());
+            }
+            safe.append(printable(lines[i]));
+        }
+        return safe.toString();
+    }
+
     static String printable(String text, int maxCodePoints) {
         if (text == null) {
             return "";

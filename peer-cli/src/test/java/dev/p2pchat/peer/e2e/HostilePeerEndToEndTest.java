@@ -228,6 +228,32 @@ class HostilePeerEndToEndTest {
         assertThat(bob.home().resolve("downloads/notes.txt")).hasContent("as promised");
     }
 
+    @Test
+    void aPeersErrorBeforeHelloCannotWriteEscapeSequencesToTheListenersTerminal() throws Exception {
+        Peer bob = newUser("bob");
+        Peer.Running bobListens = listen(bob);
+        Path home = Files.createDirectories(tmp.resolve("anonymous"));
+        Identity anyKey = Identity.loadOrCreate(home);
+        var peer = new HttpDirectory(URI.create(directory.url()), null)
+                .lookup(tokenOf(bob), bob.name());
+        try (PeerConnection connection = new Dialer(TlsConfig.create(anyKey))
+                .connect(peer.host(), peer.port(), peer.fingerprint(), Duration.ofSeconds(10))) {
+            new FrameWriter(connection.out()).writeAndFlush(new dev.p2pchat.peer.protocol.Frame.Error(
+                    dev.p2pchat.peer.protocol.ErrorCode.PROTOCOL_ERROR, "\u001b]0;pwned\u0007\u001b[2J\u202eevil"));
+            await().atMost(WAIT).until(() -> bobListens.err().contains("pwned"));
+        }
+
+        assertThat(bobListens.err()).doesNotContain("\u001b").doesNotContain("\u0007").doesNotContain("\u202e")
+                .contains("?]0;pwned??[2J?evil");
+        bobListens.type("q");
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+    }
+
+    private static String tokenOf(Peer peer) throws Exception {
+        return tools.jackson.databind.json.JsonMapper.builder().build()
+                .readTree(Files.readAllBytes(peer.home().resolve("session.json"))).get("token").asString();
+    }
+
     private static String tail(String text) {
         return text.substring(Math.max(0, text.length() - 300));
     }

@@ -45,8 +45,13 @@ final class Listening implements AutoCloseable {
     private volatile boolean renewing = true;
     /** Answers dialers who ask, through the directory, to meet us (reverse, punch, relay). */
     private final Responder responder;
-    private final ScheduledExecutorService signals = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "p2pchat-signals");
+    /**
+     * Everything that waits on the directory (presence renewals, the signalling channel) runs
+     * here, never on the timer thread that every session's liveness check shares: a directory
+     * that stalls must not stall the sessions.
+     */
+    private final ScheduledExecutorService directoryWork = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "p2pchat-directory");
         thread.setDaemon(true);
         return thread;
     });
@@ -86,7 +91,7 @@ final class Listening implements AutoCloseable {
                     + "; known peers can connect, retrying to go online.");
             listening.schedule(FIRST_RETRY.compareTo(renewEvery) < 0 ? FIRST_RETRY : renewEvery);
         }
-        listening.signals.execute(listening::openSignals);
+        listening.directoryWork.execute(listening::openSignals);
         return listening;
     }
 
@@ -132,7 +137,11 @@ final class Listening implements AutoCloseable {
 
     private void schedule(Duration delay) {
         if (!closed.get()) {
-            renewal = access.timers().schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                renewal = directoryWork.schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                // shutting down
+            }
         }
     }
 
@@ -199,7 +208,7 @@ final class Listening implements AutoCloseable {
         Duration wait = signalRetry;
         signalRetry = wait.multipliedBy(2).compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofMinutes(1) : wait.multipliedBy(2);
         try {
-            signals.schedule(this::openSignals, wait.toMillis(), TimeUnit.MILLISECONDS);
+            directoryWork.schedule(this::openSignals, wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             // shutting down
         }
@@ -215,7 +224,7 @@ final class Listening implements AutoCloseable {
         if (pending != null) {
             pending.cancel(false);
         }
-        signals.shutdownNow();
+        directoryWork.shutdownNow();
         responder.close();
         SignalChannel open = channel;
         if (open != null) {

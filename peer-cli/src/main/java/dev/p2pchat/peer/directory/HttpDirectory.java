@@ -4,6 +4,10 @@ import dev.p2pchat.peer.directory.DirectoryException.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -45,7 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HttpDirectory implements Directory {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
     private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
     /** No answer of this API comes near it; a bigger body is refused before it is parsed. */
     static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -53,6 +57,7 @@ public final class HttpDirectory implements Directory {
     private final URI base;
     private final HttpClient http;
     private final Answers answers;
+    private final Duration requestTimeout;
     /** Unknown members are skipped (the API may grow); a number sent as a string is the wrong shape. */
     private final JsonMapper json = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -60,6 +65,12 @@ public final class HttpDirectory implements Directory {
             .build();
 
     public HttpDirectory(URI base, Path serverCa) throws DirectoryException {
+        this(base, serverCa, REQUEST_TIMEOUT);
+    }
+
+    /** With another bound on each whole request and answer (tests). */
+    HttpDirectory(URI base, Path serverCa, Duration requestTimeout) throws DirectoryException {
+        this.requestTimeout = requestTimeout;
         String scheme = base.getScheme();
         if (!"http".equalsIgnoreCase(scheme) && !"https".equalsIgnoreCase(scheme) || base.getHost() == null) {
             throw new DirectoryException(Kind.INVALID, "invalid --server '" + base + "': expected http://host:port or https://host:port");
@@ -199,7 +210,7 @@ public final class HttpDirectory implements Directory {
     private JsonNode call(String method, String path, String token, byte[] body, Operation operation, String subject)
             throws DirectoryException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(REQUEST_TIMEOUT)
+                .timeout(requestTimeout)
                 .header("Accept", "application/json, application/problem+json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
@@ -208,31 +219,23 @@ public final class HttpDirectory implements Directory {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<InputStream> response;
-        byte[] answer;
+        HttpResponse<byte[]> response;
+        // one deadline for the whole exchange, body included: a directory that sends its headers
+        // and then nothing must not hold the caller (HttpRequest.timeout stops at the headers)
+        CompletableFuture<HttpResponse<byte[]>> pending = http.sendAsync(request.build(), BoundedBody.HANDLER);
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                answer = in.readNBytes(MAX_BODY_BYTES + 1);
-            }
-        } catch (HttpConnectTimeoutException e) {
-            throw unreachable("timed out connecting", e);
-        } catch (HttpTimeoutException e) {
-            throw unreachable("no answer within " + REQUEST_TIMEOUT.toSeconds() + " s", e);
-        } catch (ConnectException e) {
-            throw unreachable("connection refused", e);
-        } catch (SSLException e) {
-            throw new DirectoryException(Kind.UNREACHABLE, "cannot make a secure connection to the directory at " + base
-                    + ": " + e.getMessage() + " (for a private CA pass --server-ca FILE)", e);
-        } catch (IOException e) {
-            throw unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+            response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw unreachable("no answer within " + seconds(requestTimeout), e);
+        } catch (ExecutionException e) {
+            throw failure(e.getCause());
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new DirectoryException(Kind.UNREACHABLE, "interrupted while talking to the directory", e);
         }
-        if (answer.length > MAX_BODY_BYTES) {
-            throw new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base + " sent an answer over 1 MiB; refused");
-        }
+        byte[] answer = response.body();
         int status = response.statusCode();
         if (status >= 200 && status < 300) {
             if (answer.length == 0) {
@@ -246,6 +249,33 @@ public final class HttpDirectory implements Directory {
         }
         throw failure(status, problem(answer), operation, subject,
                 response.headers().firstValue("Retry-After").orElse(null));
+    }
+
+    private DirectoryException failure(Throwable cause) {
+        if (cause instanceof BoundedBody.TooLarge) {
+            return new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base + " sent an answer over 1 MiB; refused");
+        }
+        if (cause instanceof HttpConnectTimeoutException e) {
+            return unreachable("timed out connecting", e);
+        }
+        if (cause instanceof HttpTimeoutException e) {
+            return unreachable("no answer within " + seconds(requestTimeout), e);
+        }
+        if (cause instanceof ConnectException e) {
+            return unreachable("connection refused", e);
+        }
+        if (cause instanceof SSLException e) {
+            return new DirectoryException(Kind.UNREACHABLE, "cannot make a secure connection to the directory at " + base
+                    + ": " + e.getMessage() + " (for a private CA pass --server-ca FILE)", e);
+        }
+        if (cause instanceof IOException e) {
+            return unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+        }
+        return unreachable(String.valueOf(cause), cause instanceof Exception e ? e : null);
+    }
+
+    private static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + " s" : duration.toMillis() + " ms";
     }
 
     private DirectoryException unreachable(String reason, Exception cause) {

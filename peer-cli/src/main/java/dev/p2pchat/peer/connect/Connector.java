@@ -98,8 +98,9 @@ public final class Connector {
      * to known_peers.
      */
     public Link dial(Target target) throws ConnectException, IdentityException {
+        boolean chosenBefore = trust.chosen(target);
         Ladder ladder = new Ladder(trust, new Dialer(tls), (connection, rung, endpoint) ->
-                hello(connection, target, rung, endpoint), events, settings);
+                hello(connection, target, chosenBefore, rung, endpoint), events, settings);
         Link link;
         try {
             link = ladder.reach(target);
@@ -113,7 +114,12 @@ public final class Connector {
             }
             throw e;
         }
-        trust.pinIfNew(target);
+        try {
+            trust.pinIfNew(target);
+        } catch (IdentityException e) {
+            link.close(); // connected, but the pin could not be kept: do not go on unpinned
+            throw e;
+        }
         return link;
     }
 
@@ -127,7 +133,8 @@ public final class Connector {
         return null;
     }
 
-    private Link hello(PeerConnection connection, Target target, Rung rung, String endpoint) throws ConnectException {
+    private Link hello(PeerConnection connection, Target target, boolean chosenBefore, Rung rung, String endpoint)
+            throws ConnectException {
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());
         FrameWriter writer = new FrameWriter(connection.out());
@@ -141,7 +148,7 @@ public final class Connector {
             throw new ConnectException(ConnectException.Reason.UNREACHABLE, "handshake with " + target.username()
                     + " failed: " + e.getMessage(), e);
         }
-        return new Link(target.username(), true, target.known(), rung, endpoint, wire, reader, writer);
+        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer);
     }
 
     /**

@@ -45,7 +45,10 @@ public final class Link {
         return dialer;
     }
 
-    /** Whether known_peers had this peer before this connection (a stranger is not). */
+    /**
+     * Whether the user chose this peer before this connection (dialed or verified it): a
+     * stranger is not, and neither is a peer that only ever dialed us.
+     */
     public boolean knownBefore() {
         return knownBefore;
     }

@@ -58,12 +58,22 @@ final class Trust {
                 localAddresses);
     }
 
-    /** After a successful handshake with a first contact: its key goes to known_peers. */
+    /**
+     * After a successful handshake with a peer we dialed: a first contact's key goes to
+     * known_peers, and a peer we had only met (it dialed us before) becomes one we chose.
+     */
     void pinIfNew(Target target) throws IdentityException {
         if (!target.known()) {
             known.remember(target.username(), target.fingerprint());
             events.pinned(target.username(), target.fingerprint());
+        } else if (!known.chosen(target.username(), target.fingerprint())) {
+            known.remember(target.username(), target.fingerprint());
         }
+    }
+
+    /** Whether the user chose this peer before (dialed or verified it), not merely met it. */
+    boolean chosen(Target target) {
+        return known.chosen(target.username(), target.fingerprint());
     }
 
     String keyChanged(String name, String knownKey, String presented) {
@@ -75,15 +85,16 @@ final class Trust {
 
     /**
      * Listener side: whether the key a dialer presented belongs to the name its HELLO claims —
-     * known_peers first, then the directory (whose key is then pinned). Returns whether the
-     * dialer was known before this connection.
+     * known_peers first, then the directory (whose key is then pinned as a peer we met, not one
+     * we chose). Returns whether the dialer was one the user chose before this connection: a
+     * stranger stays a stranger however often it dials in.
      */
     boolean verify(String claimed, String fingerprint) throws PeerRefusedException {
         try {
             KnownPeers.Verdict verdict = known.check(claimed, fingerprint);
             switch (verdict.status()) {
                 case TRUSTED -> {
-                    return true;
+                    return known.chosen(claimed, fingerprint);
                 }
                 case MISMATCH -> {
                     events.refused(claimed, keyChanged(claimed, verdict.knownFingerprint(), fingerprint));
@@ -113,7 +124,7 @@ final class Trust {
                 throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
                         "your identity key is not the one the directory has for " + claimed);
             }
-            known.remember(claimed, fingerprint);
+            known.rememberMet(claimed, fingerprint);
             events.pinned(claimed, fingerprint);
             return false;
         } catch (IdentityException e) {

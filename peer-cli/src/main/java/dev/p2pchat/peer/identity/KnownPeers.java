@@ -20,8 +20,13 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code known_peers} file: trust on first use, like SSH's {@code known_hosts}. One
- * {@code username fingerprint} per line, usernames in lower case, {@code #} comments and blank
- * lines allowed.
+ * {@code username fingerprint [tags]} per line, usernames in lower case, {@code #} comments and
+ * blank lines allowed. The optional third field is a comma-separated list of tags: {@code met}
+ * marks a peer pinned because it dialed us (we did not choose it: it counts for the key check,
+ * not as someone we know), {@code verified} one whose safety number the user confirmed.
+ *
+ * <p>Pins of peers we merely met are bounded: beyond {@value #MAX_MET} the oldest ones are
+ * dropped when a new one is added, so strangers dialing in cannot grow the file without end.
  *
  * <p>The file is read as hostile input: at most {@value #MAX_FILE_BYTES} bytes, lines over
  * {@value #MAX_LINE_CHARS} characters and lines that do not parse are skipped with a warning
@@ -38,7 +43,13 @@ public final class KnownPeers {
     public static final int MAX_FILE_BYTES = 1024 * 1024;
     public static final int MAX_LINE_CHARS = 1024;
 
+    /** Peers pinned because they dialed us, kept at most (the oldest go first). */
+    public static final int MAX_MET = 1000;
+    public static final String MET = "met";
+    public static final String VERIFIED = "verified";
+
     private static final Pattern FIELD_SEPARATOR = Pattern.compile("[ \t]+");
+    private static final java.util.Set<String> TAGS = java.util.Set.of(MET, VERIFIED);
 
     public enum Status {
         /** The name is known with exactly this fingerprint. */
@@ -104,6 +115,25 @@ public final class KnownPeers {
         return new Verdict(known.equals(fingerprint) ? Status.TRUSTED : Status.MISMATCH, known);
     }
 
+    /**
+     * True when {@code username} is known with {@code fingerprint} and was chosen by the user
+     * (dialed, or verified), not merely pinned because it dialed us.
+     */
+    public synchronized boolean chosen(String username, String fingerprint) {
+        String name = requireUsername(username);
+        requireFingerprint(fingerprint);
+        refreshIfChanged();
+        return fingerprint.equals(contents.peers.get(name)) && !contents.tags.getOrDefault(name, "").contains(MET);
+    }
+
+    /** Whether the user confirmed this peer's safety number (and the key is still that one). */
+    public synchronized boolean verified(String username, String fingerprint) {
+        String name = requireUsername(username);
+        requireFingerprint(fingerprint);
+        refreshIfChanged();
+        return fingerprint.equals(contents.peers.get(name)) && contents.tags.getOrDefault(name, "").contains(VERIFIED);
+    }
+
     public synchronized Optional<String> fingerprintOf(String username) {
         String name = requireUsername(username);
         refreshIfChanged();
@@ -125,12 +155,36 @@ public final class KnownPeers {
      *                           file cannot be written
      */
     public void remember(String username, String fingerprint) throws IdentityException {
-        update(requireUsername(username), requireFingerprint(fingerprint), false);
+        update(requireUsername(username), requireFingerprint(fingerprint), false, Tagging.CHOSEN);
     }
 
-    /** Sets the fingerprint of {@code username}, replacing a known one. */
+    /**
+     * Pins a peer that dialed us ({@code met}): checked like any other from now on, but not
+     * someone the user chose; the oldest such pins make room beyond {@value #MAX_MET}. A peer
+     * already known is left as it is.
+     */
+    public void rememberMet(String username, String fingerprint) throws IdentityException {
+        update(requireUsername(username), requireFingerprint(fingerprint), false, Tagging.MET);
+    }
+
+    /** Marks a known peer verified (its safety number confirmed); it is then chosen, too. */
+    public void markVerified(String username, String fingerprint) throws IdentityException {
+        update(requireUsername(username), requireFingerprint(fingerprint), false, Tagging.VERIFIED);
+    }
+
+    /** Sets the fingerprint of {@code username}, replacing a known one (and its tags). */
     public void replace(String username, String fingerprint) throws IdentityException {
-        update(requireUsername(username), requireFingerprint(fingerprint), true);
+        update(requireUsername(username), requireFingerprint(fingerprint), true, Tagging.CHOSEN);
+    }
+
+    /** What an update does to the entry's tags. */
+    private enum Tagging {
+        /** No {@code met}: the user chose this peer (a {@code verified} tag stays). */
+        CHOSEN,
+        /** A new entry is {@code met}; an existing one keeps its tags. */
+        MET,
+        /** Adds {@code verified}, drops {@code met}. */
+        VERIFIED
     }
 
     /** What was wrong with the file when it was last read, one line each. */
@@ -143,7 +197,8 @@ public final class KnownPeers {
         return Usernames.isValid(username);
     }
 
-    private synchronized void update(String name, String fingerprint, boolean replace) throws IdentityException {
+    private synchronized void update(String name, String fingerprint, boolean replace, Tagging tagging)
+            throws IdentityException {
         try {
             Path dir = file.toAbsolutePath().getParent();
             SecureFiles.createPrivateDirectories(dir);
@@ -151,10 +206,16 @@ public final class KnownPeers {
                 Contents current = read(file); // another process may have written since
                 contents = current;
                 String known = current.peers.get(name);
-                if (fingerprint.equals(known)) {
+                String tags = current.tags.getOrDefault(name, "");
+                String newTags = switch (tagging) {
+                    case CHOSEN -> fingerprint.equals(known) ? withoutTag(tags, MET) : "";
+                    case MET -> known == null ? MET : tags;
+                    case VERIFIED -> withTag(withoutTag(tags, MET), VERIFIED);
+                };
+                if (fingerprint.equals(known) && newTags.equals(tags)) {
                     return null;
                 }
-                if (known != null && !replace) {
+                if (known != null && !known.equals(fingerprint) && !replace) {
                     throw new IdentityException(name + " is already known in " + file + " with fingerprint "
                             + known + "; not replacing it with " + fingerprint);
                 }
@@ -162,7 +223,8 @@ public final class KnownPeers {
                     throw new IdentityException("not rewriting " + file + ": it is larger than "
                             + MAX_FILE_BYTES / (1024 * 1024) + " MiB");
                 }
-                byte[] updated = current.with(name, fingerprint);
+                byte[] updated = current.with(name, fingerprint, newTags,
+                        known == null && MET.equals(newTags) ? MAX_MET : Integer.MAX_VALUE);
                 SecureFiles.writeAtomically(file, updated);
                 contents = read(file);
                 return null;
@@ -172,6 +234,18 @@ public final class KnownPeers {
         } catch (IOException e) {
             throw new IdentityException("cannot write " + file + ": " + Identity.reason(e), e);
         }
+    }
+
+    private static String withTag(String tags, String tag) {
+        if (java.util.Arrays.asList(tags.split(",")).contains(tag)) {
+            return tags;
+        }
+        return tags.isEmpty() ? tag : tags + "," + tag;
+    }
+
+    private static String withoutTag(String tags, String tag) {
+        return String.join(",", java.util.Arrays.stream(tags.split(","))
+                .filter(t -> !t.isEmpty() && !t.equals(tag)).toList());
     }
 
     private void refreshIfChanged() {
@@ -249,21 +323,24 @@ public final class KnownPeers {
     private static final class Contents {
         final List<Line> lines;
         final Map<String, String> peers;
+        /** Tags by username ({@code met}, {@code verified}), empty when none. */
+        final Map<String, String> tags;
         final List<String> warnings;
         final boolean truncated;
         final Stamp stamp;
 
-        private Contents(List<Line> lines, Map<String, String> peers, List<String> warnings, boolean truncated,
-                         Stamp stamp) {
+        private Contents(List<Line> lines, Map<String, String> peers, Map<String, String> tags, List<String> warnings,
+                         boolean truncated, Stamp stamp) {
             this.lines = lines;
             this.peers = peers;
+            this.tags = tags;
             this.warnings = List.copyOf(warnings);
             this.truncated = truncated;
             this.stamp = stamp;
         }
 
         Contents withWarnings(List<String> newWarnings) {
-            return new Contents(lines, peers, newWarnings, truncated, stamp);
+            return new Contents(lines, peers, tags, newWarnings, truncated, stamp);
         }
 
         /**
@@ -278,6 +355,7 @@ public final class KnownPeers {
             }
             List<Line> lines = new ArrayList<>(raws.size());
             Map<String, String> peers = new LinkedHashMap<>();
+            Map<String, String> tags = new LinkedHashMap<>();
             Map<String, Integer> firstLine = new LinkedHashMap<>();
             List<String> warnings = new ArrayList<>();
             if (truncated) {
@@ -318,9 +396,12 @@ public final class KnownPeers {
                 }
                 firstLine.put(name, number);
                 peers.put(name, fingerprint);
+                if (fields.length == 3) {
+                    tags.put(name, fields[2].toLowerCase(Locale.ROOT));
+                }
                 lines.add(new Line(raw, name, false));
             }
-            return new Contents(lines, peers, warnings, truncated, stamp);
+            return new Contents(lines, peers, tags, warnings, truncated, stamp);
         }
 
         private static String problem(String raw) {
@@ -344,8 +425,15 @@ public final class KnownPeers {
             if (fields.length == 1) {
                 return "no fingerprint after the username";
             }
-            if (fields.length > 2) {
-                return "expected 'username fingerprint', found " + fields.length + " fields";
+            if (fields.length > 3) {
+                return "expected 'username fingerprint [tags]', found " + fields.length + " fields";
+            }
+            if (fields.length == 3) {
+                for (String tag : fields[2].toLowerCase(Locale.ROOT).split(",")) {
+                    if (!TAGS.contains(tag)) {
+                        return "unknown tag (expected met or verified)";
+                    }
+                }
             }
             if (!isValidUsername(fields[0])) {
                 return "not a valid username";
@@ -357,14 +445,28 @@ public final class KnownPeers {
         }
 
         /**
-         * The file's bytes with {@code name} set to {@code fingerprint}: its line replaced (and
-         * later lines for the same name dropped), or one appended.
+         * The file's bytes with {@code name} set to {@code fingerprint} and {@code tags}: its line
+         * replaced (and later lines for the same name dropped), or one appended. With
+         * {@code maxMet} entries tagged {@code met} already, the oldest of them are dropped to
+         * make room for one more.
          */
-        byte[] with(String name, String fingerprint) {
-            String entry = name + " " + fingerprint;
+        byte[] with(String name, String fingerprint, String tags, int maxMet) {
+            String entry = name + " " + fingerprint + (tags.isEmpty() ? "" : " " + tags);
+            List<String> met = new ArrayList<>();
+            for (Line line : lines) {
+                if (line.username() != null && !line.duplicate() && !line.username().equals(name)
+                        && this.tags.getOrDefault(line.username(), "").contains(MET)) {
+                    met.add(line.username());
+                }
+            }
+            java.util.Set<String> dropped = new java.util.HashSet<>(
+                    met.subList(0, Math.max(0, Math.min(met.size(), met.size() - maxMet + 1))));
             StringBuilder out = new StringBuilder();
             boolean written = false;
             for (Line line : lines) {
+                if (line.username() != null && dropped.contains(line.username())) {
+                    continue;
+                }
                 if (name.equals(line.username())) {
                     if (!line.duplicate()) {
                         out.append(entry).append('\n');

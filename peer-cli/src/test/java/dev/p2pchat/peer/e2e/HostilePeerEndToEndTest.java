@@ -212,20 +212,39 @@ class HostilePeerEndToEndTest {
     }
 
     @Test
-    void withoutATerminalAListenerTakesTheFileOfAPeerItAlreadyKnew() throws Exception {
+    void withoutATerminalAListenerTakesTheFileOfAPeerItChose() throws Exception {
         Peer bob = newUser("bob");
         Peer friend = newUser("friend");
-        Peer.Running first = listen(bob, "--once");
-        assertThat(friend.run("hello\nclose\n", "chat", bob.name()).exit()).isZero();
-        assertThat(first.waitFor(WAIT)).isZero();
-        Peer.Running second = listen(bob, "--once");
+        Peer.Running friendListens = listen(friend, "--once");
+        assertThat(bob.run("hello\nclose\n", "chat", friend.name()).exit()).as("bob dials his friend once").isZero();
+        assertThat(friendListens.waitFor(WAIT)).isZero();
+        Peer.Running bobListens = listen(bob, "--once");
         Path notes = Files.writeString(tmp.resolve("notes.txt"), "as promised");
 
         Peer.Result sent = friend.run("", "send", bob.name(), notes.toString());
 
         assertThat(sent.exit()).as(sent.err()).isZero();
-        assertThat(second.waitFor(WAIT)).isZero();
+        assertThat(bobListens.waitFor(WAIT)).isZero();
         assertThat(bob.home().resolve("downloads/notes.txt")).hasContent("as promised");
+    }
+
+    @Test
+    void aStrangerWhoDialedInBeforeIsStillAStranger() throws Exception {
+        Peer bob = newUser("bob");
+        Peer stranger = newUser("stranger");
+        Peer.Running first = listen(bob, "--once");
+        assertThat(stranger.run("hi\nclose\n", "chat", bob.name()).exit()).isZero();
+        assertThat(first.waitFor(WAIT)).isZero();
+        Peer.Running second = listen(bob, "--once");
+        Path gift = Files.writeString(tmp.resolve("gift.bin"), "you did not ask for this either");
+
+        Peer.Result sent = stranger.run("", "send", bob.name(), gift.toString());
+
+        assertThat(sent.exit()).as(sent.err()).isEqualTo(9);
+        assertThat(second.waitFor(WAIT)).isZero();
+        assertThat(bob.home().resolve("downloads/gift.bin")).doesNotExist();
+        assertThat(Files.readString(bob.home().resolve("known_peers"))).as("pinned, but as met")
+                .containsPattern("(?m)^" + stranger.name() + " [0-9a-f]{64} met$");
     }
 
     @Test

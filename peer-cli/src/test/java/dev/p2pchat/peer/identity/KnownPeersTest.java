@@ -134,7 +134,7 @@ class KnownPeersTest {
         assertThat(warnings.get(3)).endsWith("line 5: the fingerprint is not 64 hex characters; skipped");
         assertThat(warnings.get(4)).endsWith("line 6: the fingerprint is not 64 hex characters; skipped");
         assertThat(warnings.get(5)).endsWith("line 7: not a valid username; skipped");
-        assertThat(warnings.get(6)).endsWith("line 8: expected 'username fingerprint', found 3 fields; skipped");
+        assertThat(warnings.get(6)).endsWith("line 8: unknown tag (expected met or verified); skipped");
         assertThat(warnings.get(7)).endsWith("line 9: another fingerprint for alice than on line 1; line 1 counts");
         assertThat(String.join("\n", warnings)).doesNotContain("\u001b").doesNotContain("garbage");
         assertThat(known.check("alice", FP_B).status()).isEqualTo(Status.MISMATCH);
@@ -260,5 +260,51 @@ class KnownPeersTest {
         Files.writeString(file(), "alice " + FP_B + "\n");
 
         assertThat(known.check("alice", FP_A)).isEqualTo(new Verdict(Status.MISMATCH, FP_B));
+    }
+
+    @Test
+    void aPeerThatDialedUsIsPinnedAsMetAndBecomesChosenWhenWeDialIt() throws Exception {
+        KnownPeers known = KnownPeers.load(file());
+        known.rememberMet("Mallory", FP_A);
+
+        assertThat(known.check("mallory", FP_A).status()).as("its key is checked like any other").isEqualTo(Status.TRUSTED);
+        assertThat(known.check("mallory", FP_B).status()).isEqualTo(Status.MISMATCH);
+        assertThat(known.chosen("mallory", FP_A)).isFalse();
+        assertThat(Files.readString(file())).isEqualTo("mallory " + FP_A + " met\n");
+
+        known.rememberMet("mallory", FP_A);
+        assertThat(known.chosen("mallory", FP_A)).as("meeting again changes nothing").isFalse();
+        known.remember("mallory", FP_A);
+        assertThat(known.chosen("mallory", FP_A)).isTrue();
+        assertThat(Files.readString(file())).isEqualTo("mallory " + FP_A + "\n");
+        assertThat(KnownPeers.load(file()).chosen("mallory", FP_A)).as("persisted").isTrue();
+    }
+
+    @Test
+    void aVerifiedPeerIsChosenAndStaysVerifiedUntilItsKeyIsReplaced() throws Exception {
+        KnownPeers known = KnownPeers.load(file());
+        known.rememberMet("alice", FP_A);
+        known.markVerified("alice", FP_A);
+
+        assertThat(known.verified("alice", FP_A)).isTrue();
+        assertThat(known.chosen("alice", FP_A)).isTrue();
+        known.remember("alice", FP_A);
+        assertThat(known.verified("alice", FP_A)).as("remembering again keeps the mark").isTrue();
+        known.replace("alice", FP_B);
+        assertThat(known.verified("alice", FP_B)).as("a new key is not verified").isFalse();
+    }
+
+    @Test
+    void strangersWhoDialInCannotGrowTheFileWithoutEnd() throws Exception {
+        KnownPeers known = KnownPeers.load(file());
+        known.remember("friend", FP_B);
+        for (int i = 0; i < KnownPeers.MAX_MET + 5; i++) {
+            known.rememberMet(String.format("stranger%04d", i), FP_A);
+        }
+
+        Map<String, String> peers = known.peers();
+        assertThat(peers).hasSize(KnownPeers.MAX_MET + 1);
+        assertThat(peers).containsKey("friend").doesNotContainKey("stranger0000").doesNotContainKey("stranger0004")
+                .containsKey("stranger0005").containsKey(String.format("stranger%04d", KnownPeers.MAX_MET + 4));
     }
 }

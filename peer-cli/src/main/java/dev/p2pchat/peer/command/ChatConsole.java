@@ -144,6 +144,7 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
 
     @Override
     public void finished(Transfer transfer, Transfer.Result result) {
+        questions.withdraw(transfer);
         if (shown.remove(transfer) != null) {
             redrawProgress();
         }
@@ -169,7 +170,7 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
         if (!input.interactive()) {
             return CompletableFuture.completedFuture(false);
         }
-        return questions.ask(offer.peer() + " offers '" + Text.printable(offer.name()) + "' ("
+        return questions.ask(offer, offer.peer(), offer.peer() + " offers '" + Text.printable(offer.name()) + "' ("
                 + Sizes.human(offer.size()) + "). Accept?");
     }
 

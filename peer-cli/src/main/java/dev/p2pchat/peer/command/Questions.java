@@ -12,14 +12,18 @@ import java.util.function.Consumer;
  * line that is an answer ({@code y}, {@code yes}, {@code n}, {@code no}) answers the oldest
  * open question; any other line is still a chat message or a command, so a message typed
  * while a question is open is never swallowed as "no". Questions are asked one at a time, in
- * the order they came.
+ * the order they came; a question whose subject went away (the offer was cancelled, the
+ * session ended) is withdrawn, and one peer has at most {@value #MAX_PER_PEER} open at once
+ * (more are declined), so a stranger cannot bury a friend's question under stale ones.
  */
 final class Questions {
 
     private static final Set<String> YES = Set.of("y", "yes");
     private static final Set<String> NO = Set.of("n", "no");
 
-    private record Question(String text, CompletableFuture<Boolean> answer) {
+    static final int MAX_PER_PEER = 4;
+
+    private record Question(Object subject, String peer, String text, CompletableFuture<Boolean> answer) {
     }
 
     private final Deque<Question> open = new ArrayDeque<>();
@@ -32,9 +36,21 @@ final class Questions {
 
     /** Asks {@code text} now, or after the questions before it are answered. */
     CompletableFuture<Boolean> ask(String text) {
-        Question question = new Question(text, new CompletableFuture<>());
+        return ask(new Object(), "", text);
+    }
+
+    /**
+     * Asks {@code text} about {@code subject} (withdrawn with {@link #withdraw}) for {@code peer};
+     * declined at once when that peer already has {@value #MAX_PER_PEER} questions open.
+     */
+    CompletableFuture<Boolean> ask(Object subject, String peer, String text) {
+        Question question = new Question(subject, peer, text, new CompletableFuture<>());
         boolean first;
         synchronized (this) {
+            long fromPeer = open.stream().filter(q -> q.peer().equalsIgnoreCase(peer)).count();
+            if (!peer.isEmpty() && fromPeer >= MAX_PER_PEER) {
+                return CompletableFuture.completedFuture(false);
+            }
             open.addLast(question);
             first = open.size() == 1;
         }
@@ -65,6 +81,25 @@ final class Questions {
             show.accept(prompt(next));
         }
         return true;
+    }
+
+    /** The question about {@code subject} no longer needs an answer; the next one is shown. */
+    void withdraw(Object subject) {
+        Question next = null;
+        boolean wasFirst;
+        synchronized (this) {
+            Question first = open.peekFirst();
+            wasFirst = first != null && first.subject() == subject;
+            if (!open.removeIf(q -> q.subject() == subject)) {
+                return;
+            }
+            if (wasFirst) {
+                next = open.peekFirst();
+            }
+        }
+        if (next != null) {
+            show.accept(prompt(next));
+        }
     }
 
     /** Questions nobody will answer any more (the input ended): each is declined. */

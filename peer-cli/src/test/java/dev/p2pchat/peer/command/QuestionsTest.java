@@ -51,4 +51,29 @@ class QuestionsTest {
         assertThat(second).isCompletedWithValue(false);
         assertThat(questions.pending()).isFalse();
     }
+
+    @Test
+    void aQuestionWhoseOfferWentAwayIsWithdrawnAndTheNextOneShown() {
+        Object staleOffer = new Object();
+        Object friendsOffer = new Object();
+        CompletableFuture<Boolean> stale = questions.ask(staleOffer, "mallory", "mallory offers junk. Accept?");
+        CompletableFuture<Boolean> friend = questions.ask(friendsOffer, "alice", "alice offers notes. Accept?");
+
+        questions.withdraw(staleOffer);
+
+        assertThat(shown).containsExactly("mallory offers junk. Accept? [y/n]", "alice offers notes. Accept? [y/n]");
+        assertThat(questions.answer("y")).isTrue();
+        assertThat(friend).isCompletedWithValue(true);
+        assertThat(stale).isNotDone();
+    }
+
+    @Test
+    void onePeerCannotBuryOthersUnderOpenQuestions() {
+        for (int i = 0; i < Questions.MAX_PER_PEER; i++) {
+            assertThat(questions.ask(new Object(), "mallory", "junk " + i)).isNotDone();
+        }
+
+        assertThat(questions.ask(new Object(), "Mallory", "one more")).as("declined at once").isCompletedWithValue(false);
+        assertThat(questions.ask(new Object(), "alice", "notes")).as("others still ask").isNotDone();
+    }
 }

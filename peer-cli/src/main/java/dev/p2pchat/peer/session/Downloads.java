@@ -73,8 +73,21 @@ public final class Downloads {
 
     /** Refused for a reason the peer may read (no local paths in it). */
     static final class Refused extends Exception {
+        private final String forPeer;
+
         Refused(String reason) {
+            this(reason, reason);
+        }
+
+        /** {@code reason} for our user; {@code forPeer} is all the sender is told. */
+        Refused(String reason, String forPeer) {
             super(reason);
+            this.forPeer = forPeer;
+        }
+
+        /** What the sender may know: never our disk's figures. */
+        String forPeer() {
+            return forPeer;
         }
     }
 
@@ -195,6 +208,8 @@ public final class Downloads {
     final class Claim {
         private final Path partial;
         private final Transfer transfer;
+        /** Counted against the free space (and the partials limit made room for): accepted files only. */
+        private volatile boolean reserved;
 
         private Claim(Path partial, Transfer transfer) {
             this.partial = partial;
@@ -205,9 +220,30 @@ public final class Downloads {
             return partial;
         }
 
-        /** Bytes still to come for this file. */
+        /** Bytes still to come for this file, if it was accepted; an undecided offer reserves nothing. */
         private long remaining() {
-            return Math.max(0, transfer.size() - transfer.done());
+            return reserved ? Math.max(0, transfer.size() - transfer.done()) : 0;
+        }
+
+        /**
+         * When the file is accepted (not before: an offer nobody agreed to must not make anyone
+         * else's partials go, nor hold disk space): old partials make room under the limit, and
+         * the file, with the others on their way, must leave enough free space.
+         */
+        void reserve() throws Refused, IOException {
+            long have = Math.max(0, lengthOf(partial));
+            long needed = transfer.size() - Math.min(have, transfer.size());
+            keepWithinLimit(partial, needed);
+            for (Claim other : claims.values()) {
+                if (other != this) {
+                    needed += other.remaining(); // files already on their way here
+                }
+            }
+            checkSpace(partials, needed);
+            if (!disk.sameDisk(partials, dir)) {
+                checkSpace(dir, transfer.size()); // the verified file is copied over there
+            }
+            reserved = true;
         }
 
         /**
@@ -270,18 +306,8 @@ public final class Downloads {
             throw new Refused("a file of that name and size is already on its way; send it again afterwards");
         }
         try {
-            long have = Math.max(0, lengthOf(partial));
-            long needed = size - Math.min(have, size);
-            keepWithinLimit(partial, needed);
-            for (Claim other : claims.values()) {
-                if (other != claim) {
-                    needed += other.remaining(); // files already on their way here
-                }
-            }
-            checkSpace(partials, needed);
-            if (!disk.sameDisk(partials, dir)) {
-                checkSpace(dir, size); // the verified file is copied over there
-            }
+            // a quick look only: space is reserved, and old partials removed, when it is accepted
+            checkSpace(partials, size - Math.min(Math.max(0, lengthOf(partial)), size));
             return claim;
         } catch (Refused | IOException | RuntimeException e) {
             claim.release();
@@ -294,7 +320,7 @@ public final class Downloads {
         long keep = keepFree(where);
         if (needed > free - keep) {
             throw new Refused("not enough free disk space: " + Sizes.human(needed) + " needed, " + Sizes.human(free)
-                    + " free, and the receiver keeps " + Sizes.human(keep) + " free");
+                    + " free, and " + Sizes.human(keep) + " kept free", "not enough free disk space");
         }
     }
 

@@ -142,8 +142,8 @@ final class IncomingFiles {
             try {
                 claim = policy.downloads().claim(link.peer(), offer.name(), offer.size(), transfer);
             } catch (Downloads.Refused e) {
-                refusal = e.getMessage();
-                here = refusal;
+                refusal = e.forPeer();
+                here = e.getMessage();
             } catch (IOException e) {
                 // e.g. the downloads folder is a file, read-only or shared: refuse this file, keep the session
                 refusal = "the receiver cannot write the file: " + Transfers.peerReason(e);
@@ -196,6 +196,12 @@ final class IncomingFiles {
     private void accept(Incoming in) {
         Transfer transfer = in.transfer;
         try {
+            try {
+                in.claim.reserve();
+            } catch (Downloads.Refused e) {
+                reject(in, e.getMessage(), e.forPeer());
+                return;
+            }
             in.digest = Transfers.sha256();
             in.channel = in.claim.open(transfer.size());
             long have = in.channel.position();
@@ -210,7 +216,6 @@ final class IncomingFiles {
                 in.close(); // settled while we opened the partial: the session ended or the sender cancelled
                 return;
             }
-            refusedInARow.set(0);
             events.started(transfer);
             link.send(new Frame.FileAccept(transfer.id(), have, prefix));
         } catch (IOException e) {
@@ -219,6 +224,11 @@ final class IncomingFiles {
     }
 
     private void reject(Incoming in, String why) {
+        reject(in, why, why);
+    }
+
+    /** Refuses a file: {@code why} for our user, {@code forPeer} for the sender. */
+    private void reject(Incoming in, String why, String forPeer) {
         State before = in.finish(false, "refused '" + in.transfer.name() + "': " + why, null, null);
         if (before == null) {
             return; // settled meanwhile (the session ended, the sender cancelled): nothing to tell
@@ -229,7 +239,7 @@ final class IncomingFiles {
             refusedInARow.incrementAndGet(); // declined, or the partial could not be opened
         }
         try {
-            link.send(new Frame.FileReject(in.transfer.id(), why));
+            link.send(new Frame.FileReject(in.transfer.id(), forPeer));
         } catch (IOException ignored) {
             // the connection is gone; nothing to tell
         }
@@ -303,13 +313,22 @@ final class IncomingFiles {
             message = "cannot save the file: " + Transfers.reason(e);
         }
         link.send(new Frame.FileResult(end.id(), ok, ours));
+        if (ok) {
+            refusedInARow.set(0); // a file received in full starts the count of refusals again
+        }
         in.finish(ok, message, saved, ours);
     }
 
     /** The sender cancelled one of the files it offered us. */
-    void onReject(Frame.FileReject reject) {
+    void onReject(Frame.FileReject reject) throws ProtocolException {
         Incoming in = incoming.get(reject.id());
         if (in != null) {
+            // a file given up after our FILE_ACCEPT, before any of its data: as good as refused
+            // (else accept, cancel, offer again, for ever, would make us rehash its partial each time)
+            if (in.received == in.transfer.offset() && in.state.get() == State.RECEIVING
+                    && refusedInARow.incrementAndGet() > MAX_REFUSED_IN_A_ROW) {
+                throw new ProtocolException("more than " + MAX_REFUSED_IN_A_ROW + " file offers refused in a row");
+            }
             if (Transfers.PREFIX_MISMATCH.equals(reject.reason())) {
                 in.close();
                 in.claim.discard(); // not a prefix of the file: the new offer starts from 0

@@ -68,8 +68,9 @@ class DownloadsTest {
         folder.claim("alice", "fits.bin", 2 * GIB, offer(1, "fits.bin", 2 * GIB)).release();
         assertThatThrownBy(() -> folder.claim("alice", "over.bin", 2 * GIB + 1, offer(3, "over.bin", 2 * GIB + 1)))
                 .isInstanceOf(Downloads.Refused.class)
-                .hasMessage("not enough free disk space: 2.00 GiB needed, 3.00 GiB free, and the receiver keeps"
-                        + " 1.00 GiB free");
+                .hasMessage("not enough free disk space: 2.00 GiB needed, 3.00 GiB free, and 1.00 GiB kept free")
+                .extracting(e -> ((Downloads.Refused) e).forPeer()).as("the sender learns nothing of our disk")
+                .isEqualTo("not enough free disk space");
     }
 
     @Test
@@ -95,12 +96,16 @@ class DownloadsTest {
     void filesAlreadyOnTheirWayCountAgainstTheFreeSpaceWhateverTheSession() throws Exception {
         Downloads folder = downloads(keepFree(1_000), new FakeDisk(10_000, 1000 * GIB));
         Downloads.Claim first = folder.claim("alice", "a.bin", 6_000, offer(1, "a.bin", 6_000));
-        assertThatThrownBy(() -> folder.claim("carol", "b.bin", 4_000, offer(2, "b.bin", 4_000)))
+        first.reserve();
+        Downloads.Claim second = folder.claim("carol", "b.bin", 4_000, offer(2, "b.bin", 4_000));
+        assertThatThrownBy(second::reserve)
                 .isInstanceOf(Downloads.Refused.class)
-                .hasMessage("not enough free disk space: 9.77 KiB needed, 9.77 KiB free, and the receiver keeps"
-                        + " 1000 B free");
+                .hasMessage("not enough free disk space: 9.77 KiB needed, 9.77 KiB free, and 1000 B kept free");
+        second.release();
         first.release();
-        folder.claim("carol", "b.bin", 4_000, offer(2, "b.bin", 4_000)).release();
+        Downloads.Claim again = folder.claim("carol", "b.bin", 4_000, offer(2, "b.bin", 4_000));
+        again.reserve();
+        again.release();
     }
 
     @Test
@@ -158,8 +163,12 @@ class DownloadsTest {
         Path older = partial(folder, "2.bin", 400, Duration.ofHours(2));
         Path newest = partial(folder, "3.bin", 400, Duration.ofHours(1));
 
-        // 400 + 400 + 400 kept, and 300 to come: the two oldest make room
-        folder.claim("alice", "new.bin", 300, offer(1, "new.bin", 300)).release();
+        // 400 + 400 + 400 kept, and 300 to come: an offer alone changes nothing...
+        Downloads.Claim offered = folder.claim("alice", "new.bin", 300, offer(1, "new.bin", 300));
+        assertThat(oldest).exists();
+        // ...accepting it makes the two oldest go
+        offered.reserve();
+        offered.release();
 
         assertThat(oldest).doesNotExist();
         assertThat(older).doesNotExist();
@@ -178,7 +187,9 @@ class DownloadsTest {
         Files.write(resumed, new byte[1_500]);
         Files.setLastModifiedTime(resumed, FileTime.from(NOW.minus(Duration.ofHours(4))));
 
-        folder.claim("alice", "big.bin", 2_000, offer(1, "big.bin", 2_000)).release();
+        Downloads.Claim big = folder.claim("alice", "big.bin", 2_000, offer(1, "big.bin", 2_000));
+        big.reserve();
+        big.release();
 
         assertThat(writing.partial()).exists();
         assertThat(resumed).hasSize(1_500);
@@ -195,7 +206,9 @@ class DownloadsTest {
             Files.setLastModifiedTime(partial, FileTime.from(NOW.minus(Duration.ofMinutes(2000 - i))));
         }
 
-        folder.claim("alice", "one more", 1, offer(1, "one more", 1)).release();
+        Downloads.Claim more = folder.claim("alice", "one more", 1, offer(1, "one more", 1));
+        more.reserve();
+        more.release();
 
         try (var left = Files.list(folder.partials())) {
             List<Path> kept = left.toList();
@@ -203,6 +216,22 @@ class DownloadsTest {
             assertThat(kept).doesNotContain(folder.partialFor("alice", "f0", 1))
                     .contains(folder.partialFor("alice", "f" + (Downloads.MAX_KEPT_PARTIALS + 4), 1));
         }
+    }
+
+    @Test
+    void anOfferNobodyAcceptedYetNeitherRemovesPartialsNorHoldsSpace() throws Exception {
+        Downloads.Settings limit = new Downloads.Settings(false, 0, 1_000, Duration.ofDays(7));
+        Downloads folder = downloads(limit, new FakeDisk(10_000, 1000 * GIB));
+        Path someonesPartial = partial(folder, "resume me.bin", 900, Duration.ofHours(3));
+
+        // 9,000 bytes offered and not yet accepted would leave too little room for anything else
+        Downloads.Claim undecided = folder.claim("mallory", "huge.bin", 9_000, offer(1, "huge.bin", 9_000));
+        Downloads.Claim friends = folder.claim("alice", "notes.bin", 100, offer(3, "notes.bin", 100));
+        friends.reserve();
+
+        assertThat(someonesPartial).as("nobody said yes to mallory's offer: nothing made room for it").exists();
+        friends.release();
+        undecided.release();
     }
 
     @Test

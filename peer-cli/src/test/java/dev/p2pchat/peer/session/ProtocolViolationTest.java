@@ -223,6 +223,24 @@ class ProtocolViolationTest {
     }
 
     @Test
+    void aSenderThatCancelsEveryAcceptedOfferBeforeItsDataIsCountedAsRefused() throws Exception {
+        Harness.RawPair pair = harness.raw(false, Harness.auto(tmp.resolve("downloads")), ChatSession.Liveness.DEFAULT);
+        long id = 1;
+        for (int i = 0; i < IncomingFiles.MAX_REFUSED_IN_A_ROW; i++, id += 2) {
+            pair.raw().send(new Frame.FileOffer(id, "resume me.bin", 1_000_000));
+            assertThat(pair.raw().expect(Frame.FileAccept.class).id()).isEqualTo(id);
+            pair.raw().send(new Frame.FileReject(id, "cancelled"));
+        }
+        pair.raw().send(new Frame.FileOffer(id, "resume me.bin", 1_000_000));
+        assertThat(pair.raw().expect(Frame.FileAccept.class).id()).isEqualTo(id);
+        pair.raw().send(new Frame.FileReject(id, "cancelled"));
+
+        Frame.Error error = pair.raw().expectErrorThenEnd();
+        assertThat(error.message()).isEqualTo("more than " + IncomingFiles.MAX_REFUSED_IN_A_ROW
+                + " file offers refused in a row");
+    }
+
+    @Test
     void anOfferWithTheDialersParityFromTheListenerIsAProtocolError() throws Exception {
         Harness.RawPair pair = harness.raw(true, Harness.auto(tmp.resolve("downloads")), ChatSession.Liveness.DEFAULT);
         pair.raw().send(new Frame.FileOffer(3, "odd.bin", 1));

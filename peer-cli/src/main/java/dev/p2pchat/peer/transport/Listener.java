@@ -306,7 +306,9 @@ public final class Listener implements Closeable {
             return false;
         }
         long acceptedAt = System.nanoTime();
-        InetAddress source = Slots.sourceOf(tcp.getInetAddress());
+        // opened by us on a peer's authenticated request: every relayed connection comes from the
+        // relay's one address, so per-address bounds would let a handful of them block the rest
+        InetAddress source = null;
         Slots.Outcome slot = handshakes.tryAcquire(source);
         if (slot != Slots.Outcome.TAKEN) {
             drop(tcp, "too many handshakes for an adopted connection");

@@ -53,4 +53,31 @@ class SlotsTest {
         assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8::1")))).isEqualTo(Slots.Outcome.TAKEN);
         assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8::2")))).isEqualTo(Slots.Outcome.SOURCE_FULL);
     }
+
+    @Test
+    void oneIpv6SiteCannotTakeEverySlotWithManyNetworks() throws Exception {
+        Slots slots = new Slots(64, 4);
+        for (int net = 0; net < 8; net++) {
+            assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8:1:" + net + "::1")))).as("network %d", net)
+                    .isEqualTo(net < 8 ? Slots.Outcome.TAKEN : Slots.Outcome.SOURCE_FULL);
+        }
+        assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8:1:ff::1")))).as("a ninth /64 of the same /48")
+                .isEqualTo(Slots.Outcome.SOURCE_FULL);
+        assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8:2::1")))).as("another site").isEqualTo(Slots.Outcome.TAKEN);
+
+        slots.release(Slots.sourceOf(ip("2001:db8:1:0::1")));
+        assertThat(slots.tryAcquire(Slots.sourceOf(ip("2001:db8:1:ff::1")))).isEqualTo(Slots.Outcome.TAKEN);
+    }
+
+    @Test
+    void aConnectionWeOpenedCountsAgainstTheTotalOnly() {
+        Slots slots = new Slots(3, 1);
+        assertThat(slots.tryAcquire(null)).isEqualTo(Slots.Outcome.TAKEN);
+        assertThat(slots.tryAcquire(null)).isEqualTo(Slots.Outcome.TAKEN);
+        assertThat(slots.tryAcquire(null)).isEqualTo(Slots.Outcome.TAKEN);
+        assertThat(slots.tryAcquire(null)).isEqualTo(Slots.Outcome.ALL_IN_USE);
+        slots.release(null);
+        assertThat(slots.inUse()).isEqualTo(2);
+        assertThat(slots.sources()).isZero();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.connect;
 
+import dev.p2pchat.peer.directory.Hosts;
 import dev.p2pchat.peer.directory.Signal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,7 +63,18 @@ final class Candidates {
      * let any user point our dialer into our own network.
      */
     static boolean sameNetwork(String ourPublicIp, String theirPublicIp) {
-        return ourPublicIp != null && theirPublicIp != null && ourPublicIp.equalsIgnoreCase(theirPublicIp);
+        if (ourPublicIp == null || theirPublicIp == null) {
+            return false;
+        }
+        if (!Hosts.isIpLiteral(ourPublicIp) || !Hosts.isIpLiteral(theirPublicIp)) {
+            return ourPublicIp.equalsIgnoreCase(theirPublicIp);
+        }
+        try {
+            // parsed, never looked up: both are IP literals ("::1" and "0:0:0:0:0:0:0:1" are one)
+            return java.net.InetAddress.getByName(ourPublicIp).equals(java.net.InetAddress.getByName(theirPublicIp));
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     static InetSocketAddress socket(Signal.Candidate candidate) {
@@ -73,12 +85,39 @@ final class Candidates {
         return Endpoints.format(candidate.host(), candidate.port());
     }
 
-    /** Where the relay is: its own host if the directory named one, else the directory's host. */
+    /**
+     * Where the relay is: its own host if the directory named one, else the directory's host;
+     * null when a directory elsewhere names a relay on this machine or its local link (it would
+     * have us write to our own services).
+     */
     static InetSocketAddress relay(Signal.RelayPoint relay, URI directory) {
         String host = relay.host() != null ? relay.host() : directory.getHost();
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
+        if (relay.host() != null && !Hosts.isLocal(directory.getHost()) && Hosts.isLocal(host)) {
+            return null;
+        }
         return new InetSocketAddress(host, relay.port());
+    }
+
+    /**
+     * Whether a peer may be dialed at {@code candidate}: never this machine or the local link
+     * (unless the directory itself is on this machine, as in tests), and, when {@code expectedIp}
+     * is known (where the directory saw that peer), its outside address must be that one — so
+     * nobody can aim our SYNs and TLS hellos at a third party.
+     */
+    static boolean dialable(Signal.Candidate candidate, URI directory, String expectedIp) {
+        boolean directoryLocal = Hosts.isLocal(directory.getHost());
+        if (!directoryLocal && Hosts.isLocal(candidate.host())) {
+            return false;
+        }
+        return expectedIp == null || !Signal.Candidate.OBSERVED.equals(candidate.kind())
+                || sameNetwork(candidate.host(), expectedIp);
+    }
+
+    /** An address the relay says it saw us at: never this machine, unless the directory is. */
+    static boolean plausible(InetSocketAddress mapped, URI directory) {
+        return Hosts.isLocal(directory.getHost()) || !Hosts.isLocal(literal(mapped.getAddress()));
     }
 }

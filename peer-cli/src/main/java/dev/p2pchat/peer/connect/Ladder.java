@@ -118,10 +118,12 @@ final class Ladder {
         private final Race race;
         private final Target target;
         private final String attempt = newAttempt();
-        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        /** Bounded: a directory that floods us loses its messages, not our memory. */
+        private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>(256);
         private final AtomicInteger syncsSent = new AtomicInteger();
         private final long start = System.nanoTime();
         private SignalChannel channel;
+        private java.net.URI base;
         private InetSocketAddress relay;
         private int punchPort;
         private Signal.Candidate theirs;
@@ -142,13 +144,13 @@ final class Ladder {
         @Override
         public void onSignal(Signal signal) {
             if (attempt.equals(signal.attempt()) && (signal.from() == null || Usernames.same(signal.from(), target.username()))) {
-                inbox.add(signal);
+                inbox.offer(signal);
             }
         }
 
         @Override
         public void onClosed(String why) {
-            inbox.add(new ChannelClosed(why));
+            inbox.offer(new ChannelClosed(why));
         }
 
         Link run() throws ConnectException {
@@ -163,20 +165,25 @@ final class Ladder {
             }
             try (SignalChannel ignored = channel; ServerSocket server = race.track(punchServer())) {
                 punchPort = server.getLocalPort();
+                base = directory.base();
                 Signal.RelayPoint point = channel.welcome().relay();
-                relay = point == null ? null : Candidates.relay(point, directory.base());
+                relay = point == null ? null : Candidates.relay(point, base);
+                if (point != null && relay == null) {
+                    events.step("the directory named a relay on this machine or its local link: not used");
+                }
                 List<Signal.Candidate> ours = new ArrayList<>();
                 InetSocketAddress mapped = observe();
                 if (mapped != null) {
                     ours.add(Candidates.observed(mapped));
                     if (Candidates.sameNetwork(Candidates.literal(mapped.getAddress()), target.host())) {
+                        // behind the same NAT: our own addresses, and theirs, lead somewhere
+                        ours.addAll(Candidates.local(punchPort));
                         int order = 1;
                         for (Signal.Candidate local : target.localAddresses()) {
                             direct(race, local, target, order++);
                         }
                     }
                 }
-                ours.addAll(Candidates.local(punchPort));
                 acceptInbound(server);
                 channel.send(Signal.connect(target.username(), attempt, ours));
                 events.step("asked " + target.username() + " through the directory to meet us");
@@ -218,6 +225,10 @@ final class Ladder {
             }
             try {
                 InetSocketAddress mapped = RelayLine.observe(relay, punchPort, OBSERVE_TIMEOUT);
+                if (!Candidates.plausible(mapped, base)) {
+                    events.step("the relay says it sees us on this machine or its local link: ignored");
+                    return null;
+                }
                 events.step("our port " + punchPort + " is seen as " + Endpoints.format(
                         Candidates.literal(mapped.getAddress()), mapped.getPort()) + " from outside");
                 return mapped;
@@ -248,7 +259,7 @@ final class Ladder {
                         continue;
                     }
                     String endpoint = Endpoints.format(tcp.getInetAddress().getHostAddress(), tcp.getPort());
-                    race.run(rung, endpoint, r -> secure(r, tcp, target, rung, endpoint), null);
+                    race.run(rung, endpoint, r -> secure(r, tcp, target, rung, endpoint), null, false);
                 }
             }, "p2pchat-punch-accept");
             acceptor.setDaemon(true);
@@ -349,7 +360,12 @@ final class Ladder {
             }
             for (Signal.Candidate candidate : accept.addresses()) {
                 if (Signal.Candidate.OBSERVED.equals(candidate.kind()) && theirs == null) {
-                    theirs = candidate;
+                    if (Candidates.dialable(candidate, base, target.host())) {
+                        theirs = candidate;
+                    } else {
+                        events.step(target.username() + " says its port is seen as " + Candidates.describe(candidate)
+                                + ", not where the directory sees it (" + target.host() + "): not punched");
+                    }
                 }
             }
             events.step(target.username() + " agreed to meet" + (theirs == null ? "" : "; its port is seen as "
@@ -371,7 +387,7 @@ final class Ladder {
 
         private void punch(int n) {
             if (!settings.allows(Rung.PUNCHED)) {
-                inbox.add(new PunchFailed(MAX_PUNCHES));
+                inbox.offer(new PunchFailed(MAX_PUNCHES));
                 return;
             }
             String endpoint = Candidates.describe(theirs) + " (attempt " + n + ")";
@@ -380,7 +396,7 @@ final class Ladder {
                 Socket tcp = r.track(RelayLine.sharing(punchPort));
                 tcp.connect(to, millis(settings.punchTimeout()));
                 return secure(r, tcp, target, Rung.PUNCHED, Candidates.describe(theirs));
-            }, reason -> inbox.add(new PunchFailed(n)));
+            }, reason -> inbox.offer(new PunchFailed(n)));
         }
 
         private void relayOffered(Signal offer) {

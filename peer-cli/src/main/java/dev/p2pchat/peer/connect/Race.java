@@ -64,6 +64,15 @@ final class Race implements AutoCloseable {
      * failed, e.g. to try the next punch.
      */
     void run(Rung rung, String endpoint, Attempt attempt, Consumer<String> afterFailure) {
+        run(rung, endpoint, attempt, afterFailure, true);
+    }
+
+    /**
+     * As above; {@code ours} is false for a connection someone else opened to us (our punch
+     * port is open to anyone): a wrong key there is noise, not a sign that the peer we dialed
+     * is being impersonated.
+     */
+    void run(Rung rung, String endpoint, Attempt attempt, Consumer<String> afterFailure, boolean ours) {
         if (winner.isDone()) {
             return;
         }
@@ -85,7 +94,7 @@ final class Race implements AutoCloseable {
                     events.failed(rung, endpoint, Duration.ofNanos(System.nanoTime() - began), refused.getMessage());
                     winner.completeExceptionally(refused);
                 } catch (Exception e) {
-                    if (e instanceof dev.p2pchat.peer.transport.FingerprintMismatchException && wrongKey == null) {
+                    if (ours && e instanceof dev.p2pchat.peer.transport.FingerprintMismatchException && wrongKey == null) {
                         wrongKey = e;
                     }
                     String reason = reason(e);

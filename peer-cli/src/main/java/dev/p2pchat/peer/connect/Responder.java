@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Responder implements SignalChannel.Handler {
 
     private static final int MAX_MEETINGS = 16;
+    /** One user cannot keep every meeting slot (and so the listener) busy. */
+    private static final int MAX_MEETINGS_PER_PEER = 2;
     private static final Duration MEETING_LIFETIME = Duration.ofSeconds(60);
     private static final Duration OBSERVE_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration RELAY_JOIN_TIMEOUT = Duration.ofSeconds(10);
@@ -38,16 +40,19 @@ public final class Responder implements SignalChannel.Handler {
         final String from;
         final String attempt;
         final List<Signal.Candidate> theirs;
+        /** Where the directory saw the dialer's channel come from, if it said. */
+        final String seen;
         final long created = System.nanoTime();
         final AtomicBoolean dialing = new AtomicBoolean();
         final AtomicBoolean joined = new AtomicBoolean();
         volatile String ourPublicIp;
         volatile boolean over;
 
-        Meeting(String from, String attempt, List<Signal.Candidate> theirs) {
+        Meeting(String from, String attempt, List<Signal.Candidate> theirs, String seen) {
             this.from = from;
             this.attempt = attempt;
             this.theirs = theirs;
+            this.seen = seen;
         }
     }
 
@@ -76,6 +81,9 @@ public final class Responder implements SignalChannel.Handler {
     public void attach(SignalChannel channel) {
         Signal.RelayPoint point = channel.welcome().relay();
         this.relay = point == null ? null : Candidates.relay(point, directory);
+        if (point != null && relay == null) {
+            events.step("the directory named a relay on this machine or its local link: not used");
+        }
         this.channel = channel;
     }
 
@@ -84,7 +92,11 @@ public final class Responder implements SignalChannel.Handler {
         expire();
         switch (signal.type()) {
             case Signal.CONNECT -> connect(signal);
-            case Signal.PING -> send(Signal.pong(signal.from(), signal.attempt(), signal.n()));
+            case Signal.PING -> {
+                if (meeting(signal) != null) { // answered only within a meeting: no reflector for strangers
+                    send(Signal.pong(signal.from(), signal.attempt(), signal.n()));
+                }
+            }
             case Signal.SYNC -> {
                 Meeting meeting = meeting(signal);
                 if (meeting != null) {
@@ -116,11 +128,19 @@ public final class Responder implements SignalChannel.Handler {
     }
 
     private void connect(Signal signal) {
-        if (meetings.size() >= MAX_MEETINGS || meetings.containsKey(signal.attempt())) {
+        long fromThisPeer = meetings.values().stream().filter(m -> m.from.equalsIgnoreCase(signal.from())).count();
+        if (meetings.size() >= MAX_MEETINGS || fromThisPeer >= MAX_MEETINGS_PER_PEER
+                || meetings.containsKey(signal.attempt())) {
             send(Signal.refuse(signal.from(), signal.attempt(), "busy"));
             return;
         }
-        Meeting meeting = new Meeting(signal.from(), signal.attempt(), List.copyOf(signal.addresses()));
+        List<Signal.Candidate> usable = new ArrayList<>();
+        for (Signal.Candidate candidate : signal.addresses()) {
+            if (Candidates.dialable(candidate, directory, signal.seen())) {
+                usable.add(candidate);
+            }
+        }
+        Meeting meeting = new Meeting(signal.from(), signal.attempt(), List.copyOf(usable), signal.seen());
         meetings.put(meeting.attempt, meeting);
         if (!run(() -> meet(meeting))) {
             meetings.remove(meeting.attempt);
@@ -140,13 +160,19 @@ public final class Responder implements SignalChannel.Handler {
         if (relayNow != null) {
             try {
                 InetSocketAddress mapped = RelayLine.observe(relayNow, listener.port(), OBSERVE_TIMEOUT);
-                meeting.ourPublicIp = Candidates.literal(mapped.getAddress());
-                ours.add(Candidates.observed(mapped));
+                if (Candidates.plausible(mapped, directory)) {
+                    meeting.ourPublicIp = Candidates.literal(mapped.getAddress());
+                    ours.add(Candidates.observed(mapped));
+                }
             } catch (IOException e) {
                 events.step("cannot learn our outside address from the relay: " + e.getMessage());
             }
         }
-        ours.addAll(Candidates.local(listener.port()));
+        if (Candidates.sameNetwork(meeting.ourPublicIp, meeting.seen)) {
+            // the directory saw the dialer come from our own outside address: same NAT, so our
+            // interface addresses are worth telling (and not told to anyone else)
+            ours.addAll(Candidates.local(listener.port()));
+        }
         send(Signal.accept(meeting.from, meeting.attempt, ours));
         dialBack(meeting);
     }
@@ -163,15 +189,11 @@ public final class Responder implements SignalChannel.Handler {
         }
         try {
             sleep(settings.punchDelay());
-            String theirPublicIp = null;
-            for (Signal.Candidate candidate : meeting.theirs) {
-                if (Signal.Candidate.OBSERVED.equals(candidate.kind())) {
-                    theirPublicIp = candidate.host();
-                }
-            }
             for (Signal.Candidate candidate : meeting.theirs) {
                 boolean local = Signal.Candidate.LOCAL.equals(candidate.kind());
-                if (meeting.over || local && !Candidates.sameNetwork(meeting.ourPublicIp, theirPublicIp)) {
+                // the dialer's own addresses only from the same NAT, judged by where the
+                // directory saw it, never by what it claims
+                if (meeting.over || local && !Candidates.sameNetwork(meeting.ourPublicIp, meeting.seen)) {
                     continue;
                 }
                 Socket tcp = null;

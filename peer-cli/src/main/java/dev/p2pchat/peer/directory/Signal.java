@@ -12,12 +12,15 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One message of the signalling channel (docs/PROTOCOL.md, "Signalling"): a flat JSON object
- * whose {@code type} says which members it has. Messages from the directory are hostile input:
+ * whose {@code type} says which members it has. {@code seen}, added by the directory to a
+ * forwarded {@code connect} or {@code accept}, is the address it sees the sender's channel come
+ * from: what the sender claims about itself is checked against it. Messages from the directory are hostile input:
  * {@link #parse} accepts only a well-formed message of a known type, with every member in range.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Signal(String type, String username, String from, String to, String attempt, List<Candidate> addresses,
-                     Integer n, String reason, String path, String token, String role, RelayPoint relay) {
+                     Integer n, String reason, String path, String token, String role, RelayPoint relay,
+                     String seen) {
 
     /** Frames over this size are refused by both ends. */
     public static final int MAX_CHARS = 4096;
@@ -94,7 +97,7 @@ public record Signal(String type, String username, String from, String to, Strin
 
     private static Signal forwarded(String type, String to, String attempt, List<Candidate> addresses, Integer n,
                                     String reason, String path) {
-        return new Signal(type, null, null, to, attempt, addresses, n, reason, path, null, null, null);
+        return new Signal(type, null, null, to, attempt, addresses, n, reason, path, null, null, null, null);
     }
 
     public String toJson() {
@@ -133,6 +136,9 @@ public record Signal(String type, String username, String from, String to, Strin
                 break;
         }
         if (!FORWARDED.contains(type) || !Usernames.isValid(from) || !validAttempt()) {
+            return false;
+        }
+        if (seen != null && !Hosts.isIpLiteral(seen)) {
             return false;
         }
         return switch (type) {

@@ -36,7 +36,11 @@ public final class SignalChannel implements AutoCloseable {
 
     private final WebSocket socket;
     private final Signal welcome;
+    /** A directory that stops reading cannot make us queue without end. */
+    private static final int MAX_PENDING_SENDS = 64;
+
     private final Object sendLock = new Object();
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private CompletableFuture<WebSocket> lastSend;
 
     private SignalChannel(WebSocket socket, Signal welcome) {
@@ -118,8 +122,14 @@ public final class SignalChannel implements AutoCloseable {
         if (text.length() > Signal.MAX_CHARS) {
             throw new IllegalArgumentException("signal over " + Signal.MAX_CHARS + " characters");
         }
+        if (pending.incrementAndGet() > MAX_PENDING_SENDS) {
+            pending.decrementAndGet();
+            socket.abort(); // the directory stopped reading: the channel is no use any more
+            return;
+        }
         synchronized (sendLock) {
             lastSend = lastSend.thenCompose(ws -> ws.sendText(text, true));
+            lastSend.whenComplete((ws, failure) -> pending.decrementAndGet());
             lastSend.exceptionally(failure -> {
                 socket.abort();
                 return null;

@@ -16,7 +16,7 @@ public final class ReceiveOptions {
     Path downloads;
 
     @Option(names = "--accept", paramLabel = "MODE",
-            description = "ask: ask for each file; known: take files from peers already in known_peers, refuse"
+            description = "ask: ask for each file; known: take files from peers you chose (dialed or verified), refuse"
                     + " strangers; auto: take every file within the limits; no: refuse files."
                     + " Default: ask on a terminal, known otherwise.")
     ReceivePolicy.Mode accept;

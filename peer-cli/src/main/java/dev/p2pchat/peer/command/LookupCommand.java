@@ -18,6 +18,19 @@ import tools.jackson.databind.json.JsonMapper;
         description = "Show a peer's online state, address, port and identity fingerprint.")
 public final class LookupCommand implements Callable<Integer> {
 
+    /** What known_peers says of the key the directory gave. */
+    static String knownPeers(Cli cli, Directory.Peer peer) throws dev.p2pchat.peer.identity.IdentityException {
+        if (peer.fingerprint() == null) {
+            return "unknown";
+        }
+        var known = cli.knownPeers();
+        return switch (known.check(peer.username(), peer.fingerprint()).status()) {
+            case TRUSTED -> known.chosen(peer.username(), peer.fingerprint()) ? "chosen" : "met";
+            case MISMATCH -> "changed";
+            case UNKNOWN -> "unknown";
+        };
+    }
+
     @ParentCommand
     P2pChat root;
 
@@ -27,16 +40,29 @@ public final class LookupCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "The peer's username (any letter case).")
     String username;
 
-    @Option(names = "--json", description = "Print the directory's JSON answer.")
+    @Option(names = "--json", description = "Print JSON: {username, online, host, port, fingerprint, lastSeen, "
+            + "signal, addresses, knownPeers} (see the README).")
     boolean json;
+
+    /**
+     * The stable shape of {@code lookup --json}: what the directory said the peer advertised,
+     * and what our known_peers says of that key ({@code "chosen"}, {@code "met"}, {@code "changed"}
+     * or {@code "unknown"}).
+     */
+    record Json(String username, boolean online, String host, Integer port, String fingerprint, Instant lastSeen,
+                boolean signal, java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> addresses, String knownPeers) {
+    }
 
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
         UsernameArguments.require(username);
         Directory.Peer peer = cli.directory().lookup(cli.session().token(), username);
+        String known = knownPeers(cli, peer);
         if (json) {
-            cli.out().println(JsonMapper.builder().build().writeValueAsString(peer));
+            cli.out().println(JsonMapper.builder().build().writeValueAsString(new Json(username, peer.online(),
+                    peer.online() ? peer.host() : null, peer.online() ? peer.port() : null, peer.fingerprint(),
+                    peer.lastSeen(), peer.reachableBySignal(), peer.localAddresses(), known)));
         } else {
             cli.out().println("username:    " + Text.printable(peer.username(), 64));
             cli.out().println("online:      " + (peer.online() ? "yes" : "no"));
@@ -45,6 +71,12 @@ public final class LookupCommand implements Callable<Integer> {
             }
             cli.out().println("fingerprint: " + (peer.fingerprint() == null ? "unknown (never logged in with p2pchat)"
                     : Fingerprints.pretty(peer.fingerprint())));
+            cli.out().println("known_peers: " + switch (known) {
+                case "chosen" -> "yes, this key";
+                case "met" -> "this key, pinned when they dialed you";
+                case "changed" -> "ANOTHER KEY: chat and send will refuse this one";
+                default -> "no";
+            });
             cli.out().println("last seen:   " + PeersCommand.ago(peer.lastSeen(), Instant.now()));
         }
         cli.out().flush();

@@ -21,10 +21,26 @@ public final class WhoamiCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json",
+            description = "Print JSON: {username, server, fingerprint, home, loggedIn, expiresAt}.")
+    boolean json;
+
+    /** The stable shape of {@code whoami --json}; username and expiresAt are null when not logged in. */
+    record Json(String username, String server, String fingerprint, String home, boolean loggedIn, Instant expiresAt) {
+    }
+
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
         Optional<Home.SavedSession> session = cli.home().session(cli.server(), Instant.now());
+        if (json) {
+            cli.out().println(tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(new Json(
+                    session.map(Home.SavedSession::username).orElse(null), cli.server().toString(),
+                    cli.identity().fingerprint(), cli.home().dir().toString(), session.isPresent(),
+                    session.map(Home.SavedSession::expiresAt).orElse(null))));
+            cli.out().flush();
+            return ExitCode.OK;
+        }
         cli.out().println("username:    " + session.map(Home.SavedSession::username).orElse("(not logged in)"));
         cli.out().println("server:      " + cli.server());
         cli.out().println("fingerprint: " + Fingerprints.pretty(cli.identity().fingerprint()));

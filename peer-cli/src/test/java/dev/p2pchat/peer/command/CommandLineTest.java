@@ -173,4 +173,25 @@ class CommandLineTest {
         assertThat(login.err()).contains("warning: " + file + " is readable by others; run: chmod 600 " + file);
         assertThat(login.err()).doesNotContain("correct horse");
     }
+
+    @Test
+    void whoamiPrintsAStableJsonShape() throws Exception {
+        Run whoami = run("", "whoami", "--json");
+
+        assertThat(whoami.exit()).isZero();
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(whoami.out());
+        assertThat(json.properties().stream().map(java.util.Map.Entry::getKey).toList())
+                .containsExactly("username", "server", "fingerprint", "home", "loggedIn", "expiresAt");
+        assertThat(json.get("loggedIn").asBoolean()).isFalse();
+        assertThat(json.get("username").isNull()).isTrue();
+        assertThat(json.get("fingerprint").asString()).matches("[0-9a-f]{64}");
+        assertThat(whoami.err()).isEmpty();
+    }
+
+    @Test
+    void quietLeavesOnlyWhatWasAskedForAndErrors() {
+        Run quiet = run("", "--quiet", "peers");
+        assertThat(quiet.exit()).isEqualTo(4);
+        assertThat(quiet.err().lines()).as("the error alone").hasSize(1);
+    }
 }

@@ -186,6 +186,23 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void lookupJsonShowsWhatAPeerAdvertisedAndWhatKnownPeersSays() throws Exception {
+        Peer.Running bobListens = listen(bob, "--once");
+        Peer.Result before = alice.run("", "lookup", bob.name(), "--json");
+        assertThat(alice.run("hi\nclose\n", "chat", bob.name()).exit()).isZero();
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+        Peer.Result after = alice.run("", "lookup", bob.name(), "--json");
+
+        var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        var first = mapper.readTree(before.out());
+        assertThat(first.properties().stream().map(java.util.Map.Entry::getKey).toList()).containsExactly(
+                "username", "online", "host", "port", "fingerprint", "lastSeen", "signal", "addresses", "knownPeers");
+        assertThat(first.get("online").asBoolean()).isTrue();
+        assertThat(first.get("knownPeers").asString()).isEqualTo("unknown");
+        assertThat(mapper.readTree(after.out()).get("knownPeers").asString()).isEqualTo("chosen");
+    }
+
+    @Test
     void talkingToAnOfflineOrUnknownUserFailsCleanly() {
         Peer.Result offline = alice.run("", "chat", bob.name());
         assertThat(offline.exit()).isEqualTo(6);

@@ -82,6 +82,14 @@ public final class P2pChat implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // `p2pchat --version` needs none of the command model: building picocli's (reflective,
+        // and not in the CDS archive since picocli is Java 5 bytecode) is most of its start-up
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            for (String line : Version.lines()) {
+                System.out.println(line);
+            }
+            System.exit(0);
+        }
         System.exit(commandLine(new P2pChat()).execute(args));
     }
 
@@ -129,6 +137,11 @@ public final class P2pChat implements Callable<Integer> {
     public static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
+            return lines();
+        }
+
+        /** The same lines for picocli's --version and for main's shortcut. */
+        static String[] lines() {
             String version = P2pChat.class.getPackage().getImplementationVersion();
             return new String[] {"p2pchat " + (version == null ? "development" : version),
                     "protocol p2pchat/1, Java " + System.getProperty("java.version")};

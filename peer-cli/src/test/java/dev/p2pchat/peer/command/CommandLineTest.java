@@ -194,4 +194,15 @@ class CommandLineTest {
         assertThat(quiet.exit()).isEqualTo(4);
         assertThat(quiet.err().lines()).as("the error alone").hasSize(1);
     }
+
+    @Test
+    void theVersionShortcutPrintsWhatPicocliPrints() throws Exception {
+        Process shortcut = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "dev.p2pchat.peer.P2pChat", "--version")
+                .redirectErrorStream(true).start();
+        String printed = new String(shortcut.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(shortcut.waitFor()).isZero();
+
+        assertThat(printed).isEqualTo(run("", "--version").out());
+    }
 }

@@ -1,5 +1,6 @@
 package dev.p2pchat.peer.command;
 
+import dev.p2pchat.peer.connect.Candidates;
 import dev.p2pchat.peer.connect.Endpoints;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
@@ -78,7 +79,7 @@ final class Listening implements AutoCloseable {
         access.showOn(console.input());
         Listening listening = new Listening(cli, access, console, policy, session.token(), port, renewEvery);
         try {
-            Directory.Presence presence = cli.directory().publish(session.token(), listening.port(), null);
+            Directory.Presence presence = cli.directory().publish(session.token(), listening.port(), Candidates.local(listening.port()));
             console.input().status("Online as " + session.username() + ", listening on port " + listening.port()
                     + " (the directory sees you at " + Endpoints.format(presence.host(), presence.port()) + ").");
             listening.schedule(renewEvery);
@@ -147,7 +148,7 @@ final class Listening implements AutoCloseable {
 
     private void renew() {
         try {
-            cli.directory().publish(token, listener.port(), null);
+            cli.directory().publish(token, listener.port(), Candidates.local(listener.port()));
             if (!renewing) {
                 console.input().status("Online again: the directory is reachable.");
             }

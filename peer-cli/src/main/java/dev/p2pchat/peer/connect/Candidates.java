@@ -12,7 +12,7 @@ import java.util.Collections;
 import java.util.List;
 
 /** Addresses a peer can be reached at, and the rules for which of them to try. */
-final class Candidates {
+public final class Candidates {
 
     private Candidates() {
     }
@@ -22,7 +22,7 @@ final class Candidates {
      * multicast or unspecified addresses, at most {@link Signal#MAX_ADDRESSES} minus one (room
      * for the observed address).
      */
-    static List<Signal.Candidate> local(int port) {
+    public static List<Signal.Candidate> local(int port) {
         List<Signal.Candidate> found = new ArrayList<>();
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {

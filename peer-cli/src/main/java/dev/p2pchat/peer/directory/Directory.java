@@ -47,7 +47,12 @@ public interface Directory {
 
     void logout(String token) throws DirectoryException;
 
-    Presence publish(String token, int port, String host) throws DirectoryException;
+    /**
+     * Goes online (or renews) on {@code port}; the directory records the address it sees us
+     * come from. {@code addresses}: our own interface addresses for that port (at most
+     * {@link Signal#MAX_ADDRESSES}), which only peers behind the same NAT will dial.
+     */
+    Presence publish(String token, int port, List<Signal.Candidate> addresses) throws DirectoryException;
 
     void goOffline(String token) throws DirectoryException;
 

@@ -140,10 +140,13 @@ public final class HttpDirectory implements Directory {
     }
 
     @Override
-    public Presence publish(String token, int port, String host) throws DirectoryException {
+    public Presence publish(String token, int port, List<Signal.Candidate> addresses) throws DirectoryException {
         var body = json.createObjectNode().put("port", port);
-        if (host != null) {
-            body.put("host", host);
+        if (!addresses.isEmpty()) {
+            var list = body.putArray("addresses");
+            for (Signal.Candidate address : addresses) {
+                list.addObject().put("host", address.host()).put("port", address.port()).put("kind", address.kind());
+            }
         }
         return answers.presence(as(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.OTHER,
                 null), Presence.class), port);

@@ -87,7 +87,7 @@ final class CrashDrill {
                 "--directory.bcrypt.queue-capacity=1000", "--spring.main.banner-mode=off",
                 // eight clients from one address register and fail logins far beyond a person's budget
                 "--directory.throttle.failed-logins=1000000", "--directory.throttle.registrations=1000000",
-                "--management.server.port=0"));
+                "--management.server.port=0", "--directory.relay.port=0"));
         for (String setting : settings) {
             command.add("--" + setting);
         }

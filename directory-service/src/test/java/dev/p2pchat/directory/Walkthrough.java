@@ -30,7 +30,7 @@ final class Walkthrough {
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
             "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
             "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
-            "directory.trusted-proxies=127.0.0.1"};
+            "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1"};
 
     private Walkthrough() {
     }
@@ -151,6 +151,30 @@ final class Walkthrough {
         assertThat(peer.body().get("fingerprint").asString()).isEqualTo(FINGERPRINT);
         assertThat(api.get("/api/v1/peers/nobody", bob).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/peers/bob", "not-a-token").status()).isEqualTo(401);
+
+        // the signalling channel: a WebSocket upgrade, answered like every locked call
+        assertThat(api.upgrade("/api/v1/signal", null, true).status()).isEqualTo(401);
+        assertThat(api.upgrade("/api/v1/signal", "not-a-token", true).status()).isEqualTo(401);
+        assertThat(api.upgrade("/api/v1/signal?listen=maybe", alice, true).status()).isEqualTo(400);
+        assertThat(api.upgrade("/api/v1/signal", alice, false).status()).as("not an upgrade").isEqualTo(400);
+        try (ContractClient.Upgrade channel = api.upgrade("/api/v1/signal?listen=true", alice, true)) {
+            assertThat(channel.status()).isEqualTo(101);
+            assertThat(channel.headers().get("Sec-WebSocket-Accept")).containsExactly("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                    api.get("/api/v1/peers/alice", bob).body().get("signal").asBoolean());
+            ContractClient.Upgrade full = api.upgrade("/api/v1/signal", bob, true);
+            assertThat(full.status()).as("directory.signal.max-channels=1").isEqualTo(503);
+            assertThat(full.headers().get("Retry-After")).containsExactly("5");
+        }
+
+        // local addresses, and the lookup shows them with "signal"
+        assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 7000, "addresses",
+                List.of(Map.of("host", "192.168.1.20", "port", 7000, "kind", "local")))))
+                .status()).isEqualTo(200);
+        ContractClient.Reply withAddresses = api.get("/api/v1/peers/alice", bob);
+        assertThat(withAddresses.body().get("addresses").get(0).get("host").asString()).isEqualTo("192.168.1.20");
+        assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 7000, "addresses",
+                List.of(Map.of("host", "127.0.0.1", "port", 7000))))).status()).as("loopback").isEqualTo(400);
 
         // offline, log out
         assertThat(api.delete("/api/v1/presence", alice).status()).isEqualTo(204);

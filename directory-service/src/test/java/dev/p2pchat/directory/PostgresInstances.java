@@ -90,6 +90,10 @@ final class PostgresInstances implements AutoCloseable {
         return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
     }
 
+    ConfigurableApplicationContext app(int instance) {
+        return instances.get(instance);
+    }
+
     <T> T bean(int instance, Class<T> type) {
         return instances.get(instance).getBean(type);
     }

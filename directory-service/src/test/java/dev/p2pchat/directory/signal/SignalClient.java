@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** A signalling channel as a peer opens it, with the JDK's WebSocket client; for tests. */
-final class SignalClient implements AutoCloseable {
+public final class SignalClient implements AutoCloseable {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -27,7 +27,7 @@ final class SignalClient implements AutoCloseable {
         this.socket = socket;
     }
 
-    static SignalClient open(int port, String token, String query) throws Exception {
+    public static SignalClient open(int port, String token, String query) throws Exception {
         Listener listener = new Listener();
         WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
         if (token != null) {
@@ -40,16 +40,16 @@ final class SignalClient implements AutoCloseable {
         return client;
     }
 
-    static SignalClient listening(int port, String token) throws Exception {
+    public static SignalClient listening(int port, String token) throws Exception {
         return open(port, token, "?listen=true");
     }
 
-    static SignalClient dialing(int port, String token) throws Exception {
+    public static SignalClient dialing(int port, String token) throws Exception {
         return open(port, token, "");
     }
 
     /** The next message, or a failure after 5 s. */
-    JsonNode next() throws InterruptedException {
+    public JsonNode next() throws InterruptedException {
         String text = received.poll(5, TimeUnit.SECONDS);
         if (text == null) {
             throw new AssertionError("no message within 5 s");
@@ -72,11 +72,11 @@ final class SignalClient implements AutoCloseable {
         socket.sendText(text, true).join();
     }
 
-    void send(java.util.Map<String, ?> message) {
+    public void send(java.util.Map<String, ?> message) {
         send(JSON.writeValueAsString(message));
     }
 
-    int closeCode() throws Exception {
+    public int closeCode() throws Exception {
         return closedWith.get(10, TimeUnit.SECONDS);
     }
 

@@ -12,6 +12,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +60,8 @@ public final class RelayServer implements AutoCloseable {
     static final Duration LINE_TIMEOUT = Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(RelayServer.class);
     private static final int BUFFER = 64 * 1024;
+    /** What a waiting side's first read after pairing takes; the copy loop's buffer takes over after it. */
+    private static final int FIRST_READ = 16 * 1024;
     private static final Duration PURGE_EVERY = Duration.ofSeconds(5);
 
     private enum State { WAITING, PAIRED, OVER }
@@ -112,7 +117,9 @@ public final class RelayServer implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("the relay is already started");
         }
-        ServerSocket socket = new ServerSocket();
+        // channels, used in blocking mode: the copy loops read and write direct buffers (no copy
+        // through the Java heap), everything else goes through the sockets' streams
+        ServerSocket socket = ServerSocketChannel.open().socket();
         socket.setReuseAddress(true);
         InetAddress bind = settings.address() == null || settings.address().isBlank() ? null
                 : InetAddress.getByName(settings.address().strip());
@@ -363,7 +370,7 @@ public final class RelayServer implements AutoCloseable {
      * half of the session.
      */
     private void awaitPartner(Socket socket, Pairing pairing) {
-        byte[] buffer = new byte[BUFFER];
+        byte[] buffer = new byte[FIRST_READ];
         try {
             InputStream in = socket.getInputStream();
             while (true) {
@@ -478,16 +485,25 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    /** Copies {@code from} to {@code to} until the end of {@code from}, starting with {@code initial}. */
+    /**
+     * Copies {@code from} to {@code to} until the end of {@code from}, starting with the
+     * {@code initialLength} bytes of {@code initial} (already read), through a direct buffer.
+     */
     private void pump(Socket from, Socket to, Splice splice, byte[] initial, int initialLength) {
         long rate = settings.rate().toBytes();
         long start = System.nanoTime();
         long sent = 0;
-        byte[] buffer = initial != null ? initial : new byte[BUFFER];
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         try {
-            InputStream in = from.getInputStream();
-            OutputStream out = to.getOutputStream();
-            int n = initial != null ? initialLength : in.read(buffer);
+            SocketChannel in = from.getChannel();
+            SocketChannel out = to.getChannel();
+            int n;
+            if (initial != null) {
+                buffer.put(initial, 0, Math.max(0, initialLength));
+                n = initialLength;
+            } else {
+                n = in.read(buffer);
+            }
             while (n >= 0) {
                 if (n > 0) {
                     if (!splice.count(n)) {
@@ -502,8 +518,12 @@ public final class RelayServer implements AutoCloseable {
                             TimeUnit.NANOSECONDS.sleep(wait);
                         }
                     }
-                    out.write(buffer, 0, n);
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        out.write(buffer);
+                    }
                 }
+                buffer.clear();
                 n = in.read(buffer);
             }
             try {

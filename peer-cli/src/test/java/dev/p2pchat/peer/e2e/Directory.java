@@ -49,6 +49,11 @@ final class Directory implements AutoCloseable {
         return url;
     }
 
+    /** SQL on the directory's database, for tests that stage what peers could not (an unreachable port). */
+    org.springframework.jdbc.core.JdbcTemplate jdbc() {
+        return app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
+    }
+
     @Override
     public void close() {
         app.close();

@@ -17,39 +17,48 @@ import org.springframework.stereotype.Component;
 class EmbeddedRelay implements SmartLifecycle {
 
     private final RelayProperties settings;
-    private final RelayServer server;
-    private volatile boolean running;
+    private final RelayTokens tokens;
+    private final Clock clock;
+    private final RelayMetrics metrics;
+    private volatile RelayServer server;
 
     EmbeddedRelay(RelayProperties settings, RelayTokens tokens, MeterRegistry registry, Clock clock) {
         this.settings = settings;
-        this.server = settings.enabled() && settings.embedded() ? new RelayServer(settings, tokens, registry, clock) : null;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.metrics = settings.enabled() && settings.embedded() ? new RelayMetrics(registry,
+                () -> server == null ? 0 : server.active(), () -> server == null ? 0 : server.waiting()) : null;
     }
 
+    /** Opens the port: a new server each time, since a context may be stopped and started again. */
     @Override
-    public void start() {
-        if (server == null) {
+    public synchronized void start() {
+        if (metrics == null || server != null) {
             return;
         }
+        RelayServer started = new RelayServer(settings, tokens, metrics, clock);
         try {
-            server.start();
+            started.start();
         } catch (IOException e) {
+            started.close();
             throw new UncheckedIOException("cannot open the relay port " + settings.port()
                     + " (directory.relay.port; directory.relay.embedded=false when the relay runs alone)", e);
         }
-        running = true;
+        server = started;
     }
 
     @Override
-    public void stop() {
-        running = false;
-        if (server != null) {
-            server.close();
+    public synchronized void stop() {
+        RelayServer running = server;
+        server = null;
+        if (running != null) {
+            running.close();
         }
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return server != null;
     }
 
     /** Before the web server (which starts at DEFAULT_PHASE - 2048), and stopped after it. */
@@ -60,11 +69,7 @@ class EmbeddedRelay implements SmartLifecycle {
 
     /** The bound port, or null when no relay runs in this process. */
     Integer port() {
-        return running ? server.port() : null;
-    }
-
-    /** For tests and metrics: the running server, or null. */
-    RelayServer server() {
-        return running ? server : null;
+        RelayServer running = server;
+        return running == null ? null : running.port();
     }
 }

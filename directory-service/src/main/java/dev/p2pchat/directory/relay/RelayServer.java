@@ -82,7 +82,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayProperties settings;
     private final RelayTokens tokens;
     private final Clock clock;
-    private final RelayMetrics metrics;
+    private RelayMetrics metrics;
     private final ExecutorService threads;
     private final ScheduledExecutorService timer;
     /** Guarded by this. */
@@ -96,11 +96,18 @@ public final class RelayServer implements AutoCloseable {
     private volatile boolean closed;
     private ServerSocket server;
 
+    /** A relay counting into {@code registry} (which must not count another relay's sessions). */
     public RelayServer(RelayProperties settings, RelayTokens tokens, MeterRegistry registry, Clock clock) {
+        this(settings, tokens, (RelayMetrics) null, clock);
+        this.metrics = new RelayMetrics(registry, active::get, waiting::get);
+    }
+
+    /** A relay counting into {@code metrics}, which outlive it (the embedded relay is restartable). */
+    RelayServer(RelayProperties settings, RelayTokens tokens, RelayMetrics metrics, Clock clock) {
         this.settings = settings;
         this.tokens = tokens;
         this.clock = clock;
-        this.metrics = new RelayMetrics(registry, active::get, waiting::get);
+        this.metrics = metrics;
         AtomicInteger count = new AtomicInteger();
         this.threads = Executors.newCachedThreadPool(runnable -> daemon(runnable, "relay-" + count.incrementAndGet()));
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "relay-timer"));

@@ -17,7 +17,8 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  * queue overflow, or that does not take a frame within {@link #SEND_TIMEOUT_MILLIS}, is closed.
  * Pings and closes, which the container sends blocking, run on the small {@code control}
  * executor, bounded by {@link #CONTROL_TIMEOUT_MILLIS}; a ping is skipped while a frame is still
- * on its way (that client is not reading, and the idle timeout will judge it).
+ * on its way (that client is not reading, and the idle timeout will judge it). A close waits for
+ * the frames already queued (the error that explains it), unless the client is too slow.
  */
 final class SessionLink implements Channel.Link {
 
@@ -35,6 +36,7 @@ final class SessionLink implements Channel.Link {
     private int queuedChars;
     private boolean sending;
     private boolean closing;
+    private CloseStatus pendingClose;
 
     SessionLink(WebSocketSession session, Executor control) {
         this.session = session;
@@ -50,7 +52,7 @@ final class SessionLink implements Channel.Link {
             return;
         }
         if (queuedChars + text.length() > MAX_QUEUED_CHARS) {
-            close(SignalRouter.POLICY, "too slow");
+            close(SignalRouter.POLICY, "too slow", false);
             return;
         }
         queue.add(text);
@@ -60,11 +62,14 @@ final class SessionLink implements Channel.Link {
         }
     }
 
-    /** Sends the next queued frame; caller holds the lock. */
+    /** Sends the next queued frame, or the close asked for once the queue is empty; caller holds the lock. */
     private void next() {
         String text = queue.poll();
-        if (text == null || closing) {
+        if (text == null) {
             sending = false;
+            if (pendingClose != null) {
+                closeNow(pendingClose);
+            }
             return;
         }
         queuedChars -= text.length();
@@ -76,13 +81,13 @@ final class SessionLink implements Channel.Link {
                         next();
                     } else {
                         sending = false;
-                        close(SignalRouter.POLICY, "too slow");
+                        close(SignalRouter.POLICY, "too slow", false);
                     }
                 }
             });
         } catch (RuntimeException e) {
             sending = false;
-            close(1011, "send failed");
+            close(1011, "send failed", false);
         }
     }
 
@@ -100,17 +105,37 @@ final class SessionLink implements Channel.Link {
         });
     }
 
+    /** Closes after the frames already queued (an error the peer should read before the close). */
     @Override
     public synchronized void close(int code, String reason) {
+        close(code, reason, true);
+    }
+
+    private void close(int code, String reason, boolean afterQueued) {
         if (closing) {
+            if (!afterQueued && pendingClose != null && !sending) {
+                closeNow(pendingClose);
+            }
             return;
         }
         closing = true;
-        queue.clear();
-        queuedChars = 0;
+        CloseStatus status = new CloseStatus(code, reason);
+        if (!afterQueued) {
+            queue.clear();
+            queuedChars = 0;
+        }
+        if (sending) {
+            pendingClose = status; // next() closes once the queue has gone out
+        } else {
+            closeNow(status);
+        }
+    }
+
+    private void closeNow(CloseStatus status) {
+        pendingClose = null;
         run(() -> {
             try {
-                session.close(new CloseStatus(code, reason));
+                session.close(status);
             } catch (IOException | RuntimeException e) {
                 // the connection is gone anyway
             }

@@ -1,8 +1,10 @@
 package dev.p2pchat.directory.signal;
 
 import dev.p2pchat.directory.session.LoggedOut;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +25,13 @@ class SignalLifecycle implements SmartLifecycle {
 
     private final SignalRouter router;
     private final SignalProperties settings;
+    private final ExecutorService control;
     private ScheduledExecutorService sweeper;
 
-    SignalLifecycle(SignalRouter router, SignalProperties settings) {
+    SignalLifecycle(SignalRouter router, SignalProperties settings, ExecutorService signalControl) {
         this.router = router;
         this.settings = settings;
+        this.control = signalControl;
     }
 
     @EventListener
@@ -60,9 +64,20 @@ class SignalLifecycle implements SmartLifecycle {
         }
         try {
             router.closeAll();
+            // the close frames are sent on the control threads: let them go out (each is bounded)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (busy() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
         } catch (RuntimeException e) {
             log.warn("Closing the signalling channels failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
+    }
+
+    private boolean busy() {
+        return control instanceof ThreadPoolExecutor pool && (pool.getActiveCount() > 0 || !pool.getQueue().isEmpty());
     }
 
     @Override

@@ -94,8 +94,11 @@ final class Walkthrough {
                 .post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "bob's secret")))))
                 .as("logins answer 503 when busy").isTrue();
         AtomicInteger names = new AtomicInteger();
-        assertThat(floodUntilBusy(201, () -> api.forwardedFor("192.0.2." + names.incrementAndGet() % 250)
-                .post("/api/v1/accounts", null, json(Map.of("username", "user" + names.get(), "password", "a password")))))
+        assertThat(floodUntilBusy(201, () -> {
+            int n = names.incrementAndGet(); // once: two threads must never register the same name
+            return api.forwardedFor("192.0.2." + n % 250)
+                    .post("/api/v1/accounts", null, json(Map.of("username", "user" + n, "password", "a password")));
+        }))
                 .as("registrations answer 503 when busy").isTrue();
 
         // one address's budgets: 5 new accounts an hour, 10 failed logins a minute

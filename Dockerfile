@@ -1,7 +1,12 @@
 # The p2pchat directory service as a container image.
 #
 #   docker build -t p2pchat-directory .
-#   docker run -d -p 8080:8080 -v p2pchat-data:/data p2pchat-directory
+#   docker run -d -p 8080:8080 -p 8082:8082 -v p2pchat-data:/data p2pchat-directory
+#
+# 8080 is the API and the signalling channel (WebSocket), 8082 the relay (plain TCP, publish it
+# directly so that it sees the peers' addresses). The relay alone, from this same image:
+#   docker run -d -p 8082:8082 -e DIRECTORY_RELAY_SECRET=... --entrypoint java p2pchat-directory \
+#       -Dloader.main=dev.p2pchat.directory.relay.RelayMain org.springframework.boot.loader.launch.PropertiesLauncher
 #
 # Configuration is by environment variables only (see README "Configuration"), e.g.
 # SERVER_PORT, DIRECTORY_TOKEN_TTL, or SPRING_PROFILES_ACTIVE=postgres with SPRING_DATASOURCE_*.
@@ -59,7 +64,7 @@ ENV DIRECTORY_DATA_DIR=/data \
     MANAGEMENT_SERVER_PORT=8081 \
     MANAGEMENT_SERVER_ADDRESS=127.0.0.1
 VOLUME /data
-EXPOSE 8080
+EXPOSE 8080 8082
 
 COPY --from=build /out/healthcheck/ /opt/healthcheck/
 

@@ -147,6 +147,94 @@ public final class ContractClient {
         seen.add(method + " " + template + " " + response.statusCode());
     }
 
+    /**
+     * The answer to a WebSocket upgrade request (checked against openapi.yaml like every other);
+     * after a 101, {@code socket} is the upgraded connection, to be closed by the caller.
+     */
+    public record Upgrade(int status, Map<String, java.util.List<String>> headers, byte[] body, java.net.Socket socket)
+            implements AutoCloseable {
+        public JsonNode json() {
+            return JsonMapper.builder().build().readTree(body);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    /**
+     * Sends a WebSocket upgrade request for {@code path} over a plain socket (the JDK's HTTP
+     * client refuses to send {@code Upgrade} itself), with {@code token} if not null; when
+     * {@code upgrade} is false, a plain GET without the upgrade headers.
+     */
+    public Upgrade upgrade(String path, String token, boolean upgrade) {
+        try {
+            java.net.Socket socket = new java.net.Socket("127.0.0.1", port());
+            socket.setSoTimeout(10_000);
+            StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port() + "\r\n");
+            if (upgrade) {
+                request.append("Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n")
+                        .append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n");
+            } else {
+                request.append("Connection: close\r\n");
+            }
+            if (token != null) {
+                request.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            socket.getOutputStream().write(request.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = socket.getInputStream();
+            String status = headerLine(in);
+            int code = Integer.parseInt(status.split(" ")[1]);
+            Map<String, java.util.List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (String line = headerLine(in); !line.isEmpty(); line = headerLine(in)) {
+                int colon = line.indexOf(':');
+                headers.computeIfAbsent(line.substring(0, colon).strip(), k -> new java.util.ArrayList<>())
+                        .add(line.substring(colon + 1).strip());
+            }
+            byte[] body = new byte[0];
+            if (code != 101) {
+                if (headers.containsKey("Content-Length")) {
+                    body = in.readNBytes(Integer.parseInt(headers.get("Content-Length").get(0)));
+                } else if (headers.getOrDefault("Transfer-Encoding", java.util.List.of()).contains("chunked")) {
+                    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+                    for (int size = Integer.parseInt(headerLine(in).split(";")[0].strip(), 16); size > 0;
+                         size = Integer.parseInt(headerLine(in).split(";")[0].strip(), 16)) {
+                        all.write(in.readNBytes(size));
+                        headerLine(in);
+                    }
+                    body = all.toByteArray();
+                }
+            }
+            SimpleResponse.Builder actual = SimpleResponse.Builder.status(code);
+            headers.forEach(actual::withHeader);
+            if (body.length > 0) {
+                actual.withBody(body);
+            }
+            String rawPath = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+            ValidationReport report = VALIDATOR.validateResponse(rawPath, Request.Method.GET, actual.build());
+            assertThat(report.getMessages()).as("GET %s (upgrade) -> %d %s must match openapi.yaml", path, code,
+                    new String(body, java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+            seen.add("GET " + rawPath + " " + code);
+            return new Upgrade(code, headers, body, socket);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String headerLine(java.io.InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("connection closed in the answer's head");
+            }
+            if (b != '\r') {
+                line.append((char) b);
+            }
+        }
+        return line.toString();
+    }
+
     public int port() {
         return Integer.parseInt(base.substring(base.lastIndexOf(':') + 1));
     }

@@ -87,14 +87,15 @@ final class CrashDrill {
                 "--directory.bcrypt.queue-capacity=1000", "--spring.main.banner-mode=off",
                 // eight clients from one address register and fail logins far beyond a person's budget
                 "--directory.throttle.failed-logins=1000000", "--directory.throttle.registrations=1000000",
-                "--management.server.port=0"));
+                "--management.server.port=0", "--directory.relay.port=0"));
         for (String setting : settings) {
             command.add("--" + setting);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logDir.resolve("directory-" + name + ".log").toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        // generous: on a shared, overloaded CI machine a start has been seen to take 150 s
+        long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the directory exited; see " + logDir);

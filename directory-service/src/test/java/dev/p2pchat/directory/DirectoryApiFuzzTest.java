@@ -112,7 +112,7 @@ class DirectoryApiFuzzTest {
         // arguments, not default properties: application.properties would override those
         app = new SpringApplicationBuilder(DirectoryApplication.class).run(
                 "--server.port=0",
-                "--management.server.port=0",
+                "--management.server.port=0", "--directory.relay.port=0",
                 "--spring.datasource.url=jdbc:h2:mem:fuzz-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
                 "--directory.data-dir=" + dataDir,
                 "--directory.bcrypt.cost=4",

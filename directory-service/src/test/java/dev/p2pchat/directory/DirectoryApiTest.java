@@ -11,6 +11,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.web.servlet.handler.AbstractUrlHandlerMapping;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /**
@@ -19,11 +20,12 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // Walkthrough.SETTINGS: one BCrypt thread and no queue, so that concurrent logins overflow into
-        // 503; the throttle's default budgets; loopback as a trusted proxy, to call from other addresses
+        // 503; the throttle's default budgets; loopback as a trusted proxy, to call from other addresses;
+        // one signalling channel per instance, so that the second gets 503
         "directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0", "directory.bcrypt.cost=8",
         "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
         "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
-        "directory.trusted-proxies=127.0.0.1"})
+        "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1"})
 @ActiveProfiles("test")
 class DirectoryApiTest {
 
@@ -33,6 +35,11 @@ class DirectoryApiTest {
     @Autowired
     @Qualifier("requestMappingHandlerMapping")
     RequestMappingHandlerMapping mappings;
+
+    /** The WebSocket endpoints (the signalling channel), upgraded from a GET. */
+    @Autowired
+    @Qualifier("webSocketHandlerMapping")
+    AbstractUrlHandlerMapping webSockets;
 
     @Test
     void walkThroughEveryCallAndEveryDocumentedStatus() throws Exception {
@@ -48,6 +55,7 @@ class DirectoryApiTest {
                         implemented.add(m.name() + " " + pattern);
                     }
                 })));
+        webSockets.getHandlerMap().keySet().forEach(path -> implemented.add("GET " + path));
         Set<String> specified = new TreeSet<>();
         spec().getPaths().forEach((path, item) -> item.readOperationsMap().keySet().forEach(m -> {
             if (path.startsWith("/api/")) {

@@ -20,7 +20,7 @@ class GracefulShutdownTest {
     void aRegistrationInFlightFinishesWhileTheServiceStops() {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(DirectoryApplication.class)
                 .logStartupInfo(false)
-                .run("--server.port=0", "--management.server.port=0", "--spring.datasource.url=jdbc:h2:mem:graceful-" + UUID.randomUUID(),
+                .run("--server.port=0", "--management.server.port=0", "--directory.relay.port=0", "--spring.datasource.url=jdbc:h2:mem:graceful-" + UUID.randomUUID(),
                         // a slow hash keeps the request in flight while we stop
                         "--directory.bcrypt.cost=13", "--logging.level.root=WARN", "--spring.main.banner-mode=off");
         ContractClient api = new ContractClient(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));

@@ -37,6 +37,23 @@ class PackageDependenciesTest {
                 || line.contains("dev.p2pchat.directory.session."));
     }
 
+    /** The relay runs alone (RelayMain) too: it may use no other feature, nor Spring's web or data stack. */
+    @Test
+    void theRelayStandsAlone() throws IOException {
+        assertThat(importsOf("relay")).noneMatch(line -> line.startsWith("import dev.p2pchat.directory.")
+                && !line.startsWith("import dev.p2pchat.directory.relay."))
+                .noneMatch(line -> line.contains("org.springframework.web") || line.contains("org.springframework.jdbc")
+                        || line.contains("jakarta.persistence"));
+    }
+
+    @Test
+    void signallingIsUsedByNoOtherFeature() throws IOException {
+        for (String feature : List.of("account", "session", "presence", "relay", "system")) {
+            assertThat(importsOf(feature)).as(feature)
+                    .noneMatch(line -> line.contains("dev.p2pchat.directory.signal."));
+        }
+    }
+
     @Test
     void servicesSpeakTheDomainNotHttp() throws IOException {
         for (String feature : List.of("account", "session", "presence")) {

@@ -76,6 +76,7 @@ final class PostgresInstances implements AutoCloseable {
         properties.put("directory.throttle.failed-logins", "1000000");
         properties.put("directory.throttle.registrations", "1000000");
         properties.put("management.server.port", "0");
+        properties.put("directory.relay.port", "0");
         properties.put("logging.level.root", "WARN");
         properties.put("spring.main.banner-mode", "off");
         for (String setting : settings) {
@@ -87,6 +88,10 @@ final class PostgresInstances implements AutoCloseable {
                 .logStartupInfo(false).run(args.toArray(String[]::new));
         instances.add(app);
         return Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
+    }
+
+    ConfigurableApplicationContext app(int instance) {
+        return instances.get(instance);
     }
 
     <T> T bean(int instance, Class<T> type) {

@@ -47,7 +47,7 @@ class RestartTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(DirectoryApplication.class)
-                .run("--server.port=0", "--management.server.port=0", "--directory.data-dir=" + dataDir, "--directory.bcrypt.cost=4");
+                .run("--server.port=0", "--management.server.port=0", "--directory.relay.port=0", "--directory.data-dir=" + dataDir, "--directory.bcrypt.cost=4");
     }
 
     private static int port(ConfigurableApplicationContext app) {

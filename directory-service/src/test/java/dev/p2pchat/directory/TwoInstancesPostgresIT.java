@@ -4,9 +4,13 @@ import static dev.p2pchat.directory.ContractClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.p2pchat.directory.signal.SignalClient;
+import dev.p2pchat.directory.signal.SignalTestAccess;
 import dev.p2pchat.directory.system.Housekeeping;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,72 @@ class TwoInstancesPostgresIT {
         assertThat(postgres.jdbc().queryForObject("select count(*) from session_token where expires_at < now()", Long.class))
                 .isZero();
         assertThat(b.get("/api/v1/peers", token).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aConnectSentToOneInstanceReachesAListeningChannelOnTheOtherAndTheReplyComesBack() throws Exception {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "caller", "password", "caller secret")));
+        a.post("/api/v1/accounts", null, json(Map.of("username", "callee", "password", "callee secret")));
+        String caller = login(a, "caller", "caller secret");
+        String callee = login(b, "callee", "callee secret");
+        String attempt = "BBBBBBBBBBBBBBBBBBBBBB";
+
+        try (SignalClient listener = SignalClient.listening(b.port(), callee);
+             SignalClient dialer = SignalClient.dialing(a.port(), caller)) {
+            assertThat(listener.next().get("type").asString()).isEqualTo("welcome");
+            assertThat(dialer.next().get("type").asString()).isEqualTo("welcome");
+            assertThat(a.get("/api/v1/peers/callee", caller).body().get("signal").asBoolean())
+                    .as("the other instance's listener, seen through the database").isTrue();
+
+            dialer.send(Map.of("type", "connect", "to", "callee", "attempt", attempt, "addresses", List.of()));
+            JsonNode connect = listener.next();
+            assertThat(connect.get("type").asString()).isEqualTo("connect");
+            assertThat(connect.get("from").asString()).isEqualTo("caller");
+
+            listener.send(Map.of("type", "accept", "to", "caller", "attempt", attempt, "addresses", List.of()));
+            JsonNode accept = dialer.next();
+            assertThat(accept.get("type").asString()).isEqualTo("accept");
+            assertThat(accept.get("from").asString()).isEqualTo("callee");
+
+            listener.send(Map.of("type", "relay", "to", "caller", "attempt", attempt));
+            String token = listener.next().get("token").asString();
+            assertThat(dialer.next().get("token").asString()).as("one token for both, across instances").isEqualTo(token);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                !a.get("/api/v1/peers/callee", caller).body().get("signal").asBoolean());
+    }
+
+    @Test
+    void aLogoutOnOneInstanceClosesTheChannelOpenedWithThatTokenOnTheOther() throws Exception {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "roamer", "password", "roamer secret")));
+        String token = login(a, "roamer", "roamer secret");
+        try (SignalClient channel = SignalClient.listening(b.port(), token)) {
+            channel.next();
+            assertThat(a.delete("/api/v1/sessions/current", token).status()).isEqualTo(204);
+            assertThat(channel.closeCode()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void theBusListensAgainAfterItsConnectionBreaks() throws Exception {
+        a.post("/api/v1/accounts", null, json(Map.of("username", "steady", "password", "steady secret")));
+        a.post("/api/v1/accounts", null, json(Map.of("username", "caller2", "password", "caller2 secret")));
+        String steady = login(b, "steady", "steady secret");
+        String caller = login(a, "caller2", "caller2 secret");
+        org.springframework.context.ApplicationContext second = postgres.app(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> SignalTestAccess.busListening(second));
+        SignalTestAccess.breakBus(second);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !SignalTestAccess.busListening(second));
+        await().atMost(Duration.ofSeconds(15)).until(() -> SignalTestAccess.busListening(second));
+
+        try (SignalClient listener = SignalClient.listening(b.port(), steady);
+             SignalClient dialer = SignalClient.dialing(a.port(), caller)) {
+            listener.next();
+            dialer.next();
+            dialer.send(Map.of("type", "connect", "to", "steady", "attempt", "CCCCCCCCCCCCCCCCCCCCCC", "addresses", List.of()));
+            assertThat(listener.next().get("from").asString()).isEqualTo("caller2");
+        }
     }
 
     @Test

@@ -31,7 +31,7 @@ final class Walkthrough {
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
             "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1d",
             "directory.throttle.registrations=5", "directory.throttle.registrations-per=1d",
-            "directory.trusted-proxies=127.0.0.1"};
+            "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1"};
 
     private Walkthrough() {
     }
@@ -95,8 +95,11 @@ final class Walkthrough {
                 .post("/api/v1/sessions", null, json(Map.of("username", "bob", "password", "bob's secret")))))
                 .as("logins answer 503 when busy").isTrue();
         AtomicInteger names = new AtomicInteger();
-        assertThat(floodUntilBusy(201, () -> api.forwardedFor("192.0.2." + names.incrementAndGet() % 250)
-                .post("/api/v1/accounts", null, json(Map.of("username", "user" + names.get(), "password", "a password")))))
+        assertThat(floodUntilBusy(201, () -> {
+            int n = names.incrementAndGet(); // once: two threads must never register the same name
+            return api.forwardedFor("192.0.2." + n % 250)
+                    .post("/api/v1/accounts", null, json(Map.of("username", "user" + n, "password", "a password")));
+        }))
                 .as("registrations answer 503 when busy").isTrue();
 
         // one address's budgets: 5 new accounts an hour, 10 failed logins a minute
@@ -152,6 +155,30 @@ final class Walkthrough {
         assertThat(peer.body().get("fingerprint").asString()).isEqualTo(FINGERPRINT);
         assertThat(api.get("/api/v1/peers/nobody", bob).status()).isEqualTo(404);
         assertThat(api.get("/api/v1/peers/bob", "not-a-token").status()).isEqualTo(401);
+
+        // the signalling channel: a WebSocket upgrade, answered like every locked call
+        assertThat(api.upgrade("/api/v1/signal", null, true).status()).isEqualTo(401);
+        assertThat(api.upgrade("/api/v1/signal", "not-a-token", true).status()).isEqualTo(401);
+        assertThat(api.upgrade("/api/v1/signal?listen=maybe", alice, true).status()).isEqualTo(400);
+        assertThat(api.upgrade("/api/v1/signal", alice, false).status()).as("not an upgrade").isEqualTo(400);
+        try (ContractClient.Upgrade channel = api.upgrade("/api/v1/signal?listen=true", alice, true)) {
+            assertThat(channel.status()).isEqualTo(101);
+            assertThat(channel.headers().get("Sec-WebSocket-Accept")).containsExactly("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                    api.get("/api/v1/peers/alice", bob).body().get("signal").asBoolean());
+            ContractClient.Upgrade full = api.upgrade("/api/v1/signal", bob, true);
+            assertThat(full.status()).as("directory.signal.max-channels=1").isEqualTo(503);
+            assertThat(full.headers().get("Retry-After")).containsExactly("5");
+        }
+
+        // local addresses, and the lookup shows them with "signal"
+        assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 7000, "addresses",
+                List.of(Map.of("host", "192.168.1.20", "port", 7000, "kind", "local")))))
+                .status()).isEqualTo(200);
+        ContractClient.Reply withAddresses = api.get("/api/v1/peers/alice", bob);
+        assertThat(withAddresses.body().get("addresses").get(0).get("host").asString()).isEqualTo("192.168.1.20");
+        assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 7000, "addresses",
+                List.of(Map.of("host", "127.0.0.1", "port", 7000))))).status()).as("loopback").isEqualTo(400);
 
         // offline, log out
         assertThat(api.delete("/api/v1/presence", alice).status()).isEqualTo(204);

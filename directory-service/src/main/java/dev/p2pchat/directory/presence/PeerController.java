@@ -35,7 +35,8 @@ class PeerController {
     PeerDetails lookup(AuthenticatedUser user, @PathVariable String username) {
         PeerView peer = presence.lookup(username);
         return new PeerDetails(peer.username(), peer.online(), peer.host(), peer.port(), peer.fingerprint(),
-                peer.lastSeen());
+                peer.lastSeen(), peer.signal(), peer.addresses().stream()
+                        .map(a -> new PeerAddress(a.host(), a.port(), "local")).toList());
     }
 
     record PeerPage(List<PeerSummary> peers, String next) {
@@ -45,6 +46,10 @@ class PeerController {
     }
 
     record PeerDetails(String username, boolean online, String host, Integer port, String fingerprint,
-                       Instant lastSeen) {
+                       Instant lastSeen, boolean signal, List<PeerAddress> addresses) {
+    }
+
+    /** One of the peer's own interface addresses for its port. */
+    record PeerAddress(String host, int port, String kind) {
     }
 }

@@ -18,7 +18,8 @@ import org.springframework.stereotype.Component;
 class PeerLookups {
 
     private static final String LOOKUP = """
-            select a.username, a.fingerprint, a.last_seen, p.host, p.port, p.updated_at
+            select a.username, a.fingerprint, a.last_seen, p.host, p.port, p.updated_at, p.addresses,
+                   exists (select 1 from signal_listener s where s.account_id = a.id and s.expires_at > ?) as signal
               from account a left join presence p on p.account_id = a.id and p.expires_at > ?
              where a.username_key = ?
             """;
@@ -31,7 +32,8 @@ class PeerLookups {
 
     Optional<PeerView> find(String usernameKey, Instant now) {
         return jdbc.sql(LOOKUP)
-                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), usernameKey)
+                .params(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), OffsetDateTime.ofInstant(now, ZoneOffset.UTC),
+                        usernameKey)
                 .query(PeerLookups::row)
                 .optional();
     }
@@ -40,7 +42,8 @@ class PeerLookups {
         int port = rs.getInt("port");
         Integer onlinePort = rs.wasNull() ? null : port;
         return new PeerView(rs.getString("username"), rs.getString("fingerprint"), instant(rs, "last_seen"),
-                rs.getString("host"), onlinePort, instant(rs, "updated_at"));
+                rs.getString("host"), onlinePort, instant(rs, "updated_at"), LocalAddresses.decode(rs.getString("addresses")),
+                rs.getBoolean("signal"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

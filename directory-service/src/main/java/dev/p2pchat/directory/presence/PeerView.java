@@ -1,13 +1,15 @@
 package dev.p2pchat.directory.presence;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A peer as a lookup shows it, read in one query: the account and, when it is online, its
- * presence ({@code host} is null when offline).
+ * presence ({@code host} is null when offline) with its own addresses; and whether it has a
+ * listening signalling channel open on any instance ({@code signal}).
  */
 public record PeerView(String username, String fingerprint, Instant accountLastSeen, String host, Integer port,
-                       Instant presenceUpdatedAt) {
+                       Instant presenceUpdatedAt, List<LocalAddresses.Address> addresses, boolean signal) {
 
     public boolean online() {
         return host != null;

@@ -27,6 +27,10 @@ public class Presence {
     @Column(nullable = false)
     private int port;
 
+    /** The listener's own addresses ({@link LocalAddresses}), or null. */
+    @Column(length = 512)
+    private String addresses;
+
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
@@ -36,13 +40,14 @@ public class Presence {
     protected Presence() {
     }
 
-    public Presence(long accountId, String username, String usernameKey, String host, int port, Instant updatedAt,
-                    Instant expiresAt) {
+    public Presence(long accountId, String username, String usernameKey, String host, int port, String addresses,
+                    Instant updatedAt, Instant expiresAt) {
         this.accountId = accountId;
         this.username = username;
         this.usernameKey = usernameKey;
         this.host = host;
         this.port = port;
+        this.addresses = addresses;
         this.updatedAt = updatedAt;
         this.expiresAt = expiresAt;
     }
@@ -65,6 +70,10 @@ public class Presence {
 
     public int getPort() {
         return port;
+    }
+
+    public String getAddresses() {
+        return addresses;
     }
 
     public Instant getUpdatedAt() {

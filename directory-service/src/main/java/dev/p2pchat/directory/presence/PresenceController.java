@@ -7,6 +7,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Null;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
 import java.time.Instant;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -34,7 +37,9 @@ class PresenceController {
     @PutMapping(path = "/api/v1/presence", consumes = MediaType.APPLICATION_JSON_VALUE)
     PresenceResponse publish(AuthenticatedUser user, @Valid @RequestBody PresenceRequest request,
                              HttpServletRequest http) {
-        Presence published = presence.goOnline(user, http.getRemoteAddr(), request.port());
+        List<LocalAddresses.Address> local = request.addresses() == null ? List.of()
+                : request.addresses().stream().map(a -> new LocalAddresses.Address(a.host(), a.port())).toList();
+        Presence published = presence.goOnline(user, http.getRemoteAddr(), request.port(), local);
         return new PresenceResponse(published.getUsername(), published.getHost(), published.getPort(),
                 published.getExpiresAt());
     }
@@ -45,10 +50,20 @@ class PresenceController {
         presence.goOffline(user);
     }
 
-    /** {@code host} is only declared to be refused with a clear message (older clients sent it). */
+    /**
+     * {@code host} is only declared to be refused with a clear message (older clients sent it).
+     * {@code addresses}: the listener's own interface addresses for its port, optional.
+     */
     record PresenceRequest(@NotNull @Min(1) @Max(65535) Integer port,
                            @Null(message = "must not be sent: the directory records the address it observes the "
-                                   + "request come from") Object host) {
+                                   + "request come from") Object host,
+                           @Size(max = LocalAddresses.MAX) List<@NotNull @Valid AddressRequest> addresses) {
+    }
+
+    /** One own address: an IP literal, a port, and optionally {@code kind} {@code local}. */
+    record AddressRequest(@NotNull @UsableLocalAddress String host,
+                          @NotNull @Min(1) @Max(65535) Integer port,
+                          @Pattern(regexp = "local", message = "must be local") String kind) {
     }
 
     record PresenceResponse(String username, String host, int port, Instant expiresAt) {

@@ -21,11 +21,12 @@ public interface PresenceRepository extends JpaRepository<Presence, Long> {
     @Transactional
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Query("""
-            update Presence p set p.host = :host, p.port = :port, p.updatedAt = :now, p.expiresAt = :expiresAt
+            update Presence p set p.host = :host, p.port = :port, p.addresses = :addresses, p.updatedAt = :now,
+                   p.expiresAt = :expiresAt
              where p.accountId = :accountId
             """)
     int renew(@Param("accountId") long accountId, @Param("host") String host, @Param("port") int port,
-              @Param("now") Instant now, @Param("expiresAt") Instant expiresAt);
+              @Param("addresses") String addresses, @Param("now") Instant now, @Param("expiresAt") Instant expiresAt);
 
     @Transactional
     @Modifying

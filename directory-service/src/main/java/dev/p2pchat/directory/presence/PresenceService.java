@@ -40,20 +40,30 @@ public class PresenceService {
 
     /** Publishes or renews where the caller listens, for {@code ttl} from now. */
     public Presence goOnline(AuthenticatedUser user, String host, int port) {
+        return goOnline(user, host, port, List.of());
+    }
+
+    /**
+     * Publishes or renews where the caller listens, for {@code ttl} from now, with its own
+     * interface addresses ({@code local}, already checked: literals, none loopback or
+     * link-local); each call replaces the previous list.
+     */
+    public Presence goOnline(AuthenticatedUser user, String host, int port, List<LocalAddresses.Address> local) {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(ttl);
-        if (presence.renew(user.accountId(), host, port, now, expiresAt) == 0) {
+        String addresses = LocalAddresses.encode(local);
+        if (presence.renew(user.accountId(), host, port, addresses, now, expiresAt) == 0) {
             try {
                 presence.saveAndFlush(new Presence(user.accountId(), user.username(), Account.key(user.username()),
-                        host, port, now, expiresAt));
+                        host, port, addresses, now, expiresAt));
             } catch (DataIntegrityViolationException raced) {
                 // another request of the same user inserted first: renew that row instead
-                presence.renew(user.accountId(), host, port, now, expiresAt);
+                presence.renew(user.accountId(), host, port, addresses, now, expiresAt);
             }
         }
         accounts.updateLastSeen(user.accountId(), now);
-        return new Presence(user.accountId(), user.username(), Account.key(user.username()), host, port, now,
-                expiresAt);
+        return new Presence(user.accountId(), user.username(), Account.key(user.username()), host, port, addresses,
+                now, expiresAt);
     }
 
     public void goOffline(AuthenticatedUser user) {

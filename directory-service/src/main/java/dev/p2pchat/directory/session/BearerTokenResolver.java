@@ -16,8 +16,6 @@ import org.springframework.web.method.support.ModelAndViewContainer;
 @Component
 class BearerTokenResolver implements HandlerMethodArgumentResolver {
 
-    private static final String PREFIX = "bearer ";
-
     private final SessionService sessions;
 
     BearerTokenResolver(SessionService sessions) {
@@ -32,13 +30,6 @@ class BearerTokenResolver implements HandlerMethodArgumentResolver {
     @Override
     public AuthenticatedUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
                                              NativeWebRequest request, WebDataBinderFactory binderFactory) {
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
-            throw new InvalidTokenException("This call needs 'Authorization: Bearer <token>' from a login.");
-        }
-        if (header.length() <= PREFIX.length() || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-            throw new InvalidTokenException("Only bearer tokens are accepted.");
-        }
-        return sessions.verify(header.substring(PREFIX.length()).strip());
+        return sessions.verify(SessionService.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)));
     }
 }

@@ -20,6 +20,8 @@ import org.springframework.stereotype.Service;
 @Service
 public class SessionService {
 
+    private static final String BEARER = "bearer ";
+
     private final AccountService accounts;
     private final SessionTokenRepository tokens;
     private final ApplicationEventPublisher events;
@@ -78,6 +80,25 @@ public class SessionService {
      * through this one at once.
      */
     public AuthenticatedUser verify(String token) {
+        return verifyToken(token).user();
+    }
+
+    /**
+     * The token of an {@code Authorization} header ({@code Bearer <token>}, the scheme in any
+     * letter case); {@link InvalidTokenException} when the header is missing or of another scheme.
+     */
+    public static String bearerToken(String header) {
+        if (header == null || header.isBlank()) {
+            throw new InvalidTokenException("This call needs 'Authorization: Bearer <token>' from a login.");
+        }
+        if (header.length() <= BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new InvalidTokenException("Only bearer tokens are accepted.");
+        }
+        return header.substring(BEARER.length()).strip();
+    }
+
+    /** As {@link #verify}, with the token's expiry (a signalling channel is closed when it passes). */
+    public ValidToken verifyToken(String token) {
         if (!Tokens.wellFormed(token)) {
             throw new InvalidTokenException("The bearer token is malformed.");
         }
@@ -85,25 +106,25 @@ public class SessionService {
         Instant now = clock.instant();
         ValidToken cached = validated == null ? null : validated.getIfPresent(hash);
         if (cached != null && cached.expiresAt().isAfter(now)) {
-            return cached.user();
+            return cached;
         }
         ValidToken valid = tokens.findValid(hash, now)
                 .orElseThrow(() -> new InvalidTokenException("The bearer token is unknown, expired or revoked."));
         if (validated != null) {
             validated.put(hash, valid);
         }
-        return valid.user();
+        return valid;
     }
 
     /**
      * Revokes the caller's token and announces {@link LoggedOut}, on which presence takes the
-     * caller offline before this returns.
+     * caller offline and signalling closes the channels opened with the token, before this returns.
      */
     public void logout(AuthenticatedUser user) {
         tokens.revoke(user.tokenHash());
         if (validated != null) {
             validated.invalidate(user.tokenHash());
         }
-        events.publishEvent(new LoggedOut(user.accountId(), user.username()));
+        events.publishEvent(new LoggedOut(user.accountId(), user.username(), user.tokenHash()));
     }
 }

@@ -5,7 +5,7 @@ import java.time.Instant;
 /** A token that has not expired, and its user. */
 public record ValidToken(long accountId, String username, String tokenHash, Instant expiresAt) {
 
-    AuthenticatedUser user() {
+    public AuthenticatedUser user() {
         return new AuthenticatedUser(accountId, username, tokenHash);
     }
 }

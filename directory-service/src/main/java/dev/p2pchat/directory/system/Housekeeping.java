@@ -9,7 +9,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes expired presence rows (they hold IP addresses) and expired token hashes every
+ * Deletes expired presence rows (they hold IP addresses), expired token hashes and the
+ * listener rows of instances that stopped without saying so (signal/ListenerRecords) every
  * minute, in bounded batches so that no single statement locks much. Every instance runs it;
  * deleting what another instance already deleted is harmless.
  */
@@ -38,8 +39,14 @@ public class Housekeeping {
                 delete from session_token where token_hash in (
                     select token_hash from session_token where expires_at < ? order by token_hash fetch first %d rows only)
                 """.formatted(BATCH), now);
-        if (presence + tokens > 0) {
-            log.info("Purged {} expired presence rows and {} expired tokens", presence, tokens);
+        int listeners = purge("""
+                delete from signal_listener where (account_id, instance_id) in (
+                    select account_id, instance_id from signal_listener where expires_at < ?
+                     order by account_id, instance_id fetch first %d rows only)
+                """.formatted(BATCH), now);
+        if (presence + tokens + listeners > 0) {
+            log.info("Purged {} expired presence rows, {} expired tokens and {} listener rows of instances gone",
+                    presence, tokens, listeners);
         }
     }
 

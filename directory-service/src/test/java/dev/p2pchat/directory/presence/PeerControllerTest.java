@@ -61,7 +61,7 @@ class PeerControllerTest {
 
     @Test
     void theListHasOnePageAndTheCursorOfTheNext() throws Exception {
-        Presence bob = new Presence(2, "bob", "bob", "127.0.0.1", 7000, NOW, NOW.plusSeconds(60));
+        Presence bob = new Presence(2, "bob", "bob", "127.0.0.1", 7000, null, NOW, NOW.plusSeconds(60));
         when(presence.online(1, "alice")).thenReturn(new PresenceService.Page(List.of(bob), "bob"));
 
         mvc.perform(get("/api/v1/peers?limit=1&after=alice").header("Authorization", "Bearer " + TOKEN))
@@ -83,7 +83,7 @@ class PeerControllerTest {
 
     @Test
     void anOfflinePeerHasNoAddress() throws Exception {
-        when(presence.lookup("bob")).thenReturn(new PeerView("Bob", "cd".repeat(32), NOW, null, null, null));
+        when(presence.lookup("bob")).thenReturn(new PeerView("Bob", "cd".repeat(32), NOW, null, null, null, List.of(), false));
 
         mvc.perform(get("/api/v1/peers/bob").header("Authorization", "Bearer " + TOKEN))
                 .andExpect(status().isOk())
@@ -92,7 +92,63 @@ class PeerControllerTest {
                 .andExpect(jsonPath("$.host").value(Matchers.nullValue()))
                 .andExpect(jsonPath("$.port").value(Matchers.nullValue()))
                 .andExpect(jsonPath("$.fingerprint").value("cd".repeat(32)))
-                .andExpect(jsonPath("$.lastSeen").value("2026-01-01T10:00:00Z"));
+                .andExpect(jsonPath("$.lastSeen").value("2026-01-01T10:00:00Z"))
+                .andExpect(jsonPath("$.signal").value(false))
+                .andExpect(jsonPath("$.addresses").isEmpty());
+    }
+
+    @Test
+    void aLookupSaysWhetherThePeerCanBeSignalledAndItsOwnAddresses() throws Exception {
+        when(presence.lookup("bob")).thenReturn(new PeerView("Bob", "cd".repeat(32), NOW, "198.51.100.7", 7000, NOW,
+                List.of(new LocalAddresses.Address("192.168.1.20", 7000), new LocalAddresses.Address("2001:db8::20", 7000)),
+                true));
+
+        mvc.perform(get("/api/v1/peers/bob").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.signal").value(true))
+                .andExpect(jsonPath("$.addresses[0].host").value("192.168.1.20"))
+                .andExpect(jsonPath("$.addresses[0].port").value(7000))
+                .andExpect(jsonPath("$.addresses[0].kind").value("local"))
+                .andExpect(jsonPath("$.addresses[1].host").value("2001:db8::20"));
+    }
+
+    @Test
+    void presenceTakesTheListenersOwnAddresses() throws Exception {
+        when(presence.goOnline(any(), any(), anyInt(), any())).thenAnswer(call -> new Presence(1, "alice", "alice",
+                call.getArgument(1), call.getArgument(2), null, NOW, NOW.plusSeconds(60)));
+
+        mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                        .contentType(MediaType.APPLICATION_JSON).content("""
+                                {"port":7000,"addresses":[{"host":"192.168.1.20","port":7000,"kind":"local"},
+                                 {"host":"2001:DB8:0:0::20","port":7000}]}"""))
+                .andExpect(status().isOk());
+
+        verify(presence).goOnline(any(), any(), org.mockito.ArgumentMatchers.eq(7000), org.mockito.ArgumentMatchers.eq(
+                List.of(new LocalAddresses.Address("192.168.1.20", 7000), new LocalAddresses.Address("2001:DB8:0:0::20", 7000))));
+    }
+
+    /** Names, loopback, link-local, unspecified and multicast addresses could only point dialers at themselves. */
+    @Test
+    void ownAddressesThatAreNotUsableLiteralsAreRefused() throws Exception {
+        for (String address : new String[] {"{\"host\":\"printer.lan\",\"port\":7000}",
+                "{\"host\":\"127.0.0.1\",\"port\":7000}", "{\"host\":\"::1\",\"port\":7000}",
+                "{\"host\":\"169.254.1.1\",\"port\":7000}", "{\"host\":\"fe80::1\",\"port\":7000}",
+                "{\"host\":\"0.0.0.0\",\"port\":7000}", "{\"host\":\"224.0.0.1\",\"port\":7000}",
+                "{\"host\":\"[2001:db8::1]\",\"port\":7000}", "{\"host\":\"192.168.1.300\",\"port\":7000}",
+                "{\"host\":\"192.168.1.2\",\"port\":0}", "{\"host\":\"192.168.1.2\",\"port\":7000,\"kind\":\"observed\"}",
+                "{\"port\":7000}", "null"}) {
+            mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                            .contentType(MediaType.APPLICATION_JSON)
+                            .content("{\"port\":7000,\"addresses\":[" + address + "]}"))
+                    .andExpect(status().isBadRequest())
+                    .andExpect(jsonPath("$.errors[0].field").value(Matchers.startsWith("addresses[0]")));
+        }
+        String nine = String.join(",", java.util.Collections.nCopies(9, "{\"host\":\"192.168.1.2\",\"port\":7000}"));
+        mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000,\"addresses\":[" + nine + "]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("addresses"));
+        verify(presence, org.mockito.Mockito.never()).goOnline(any(), any(), anyInt(), any());
     }
 
     @Test
@@ -107,8 +163,8 @@ class PeerControllerTest {
 
     @Test
     void presenceRecordsTheObservedAddress() throws Exception {
-        when(presence.goOnline(any(), any(), anyInt())).thenAnswer(call -> new Presence(1, "alice", "alice",
-                call.getArgument(1), call.getArgument(2), NOW, NOW.plusSeconds(60)));
+        when(presence.goOnline(any(), any(), anyInt(), any())).thenAnswer(call -> new Presence(1, "alice", "alice",
+                call.getArgument(1), call.getArgument(2), null, NOW, NOW.plusSeconds(60)));
 
         mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
                         .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000}")

@@ -29,7 +29,9 @@ final class Directory implements AutoCloseable {
                 // the tests' many peers all come from 127.0.0.1, far beyond one person's budgets
                 "--directory.throttle.failed-logins=1000000", "--directory.throttle.registrations=1000000",
                 // metrics on a port of their own, chosen at random so that test runs never collide
-                "--management.server.port=0")) {
+                "--management.server.port=0",
+                // the relay on a random port too
+                "--directory.relay.port=0")) {
             properties.put(argument.substring(0, argument.indexOf('=')), argument);
         }
         for (String argument : extra) {
@@ -45,6 +47,11 @@ final class Directory implements AutoCloseable {
 
     String url() {
         return url;
+    }
+
+    /** SQL on the directory's database, for tests that stage what peers could not (an unreachable port). */
+    org.springframework.jdbc.core.JdbcTemplate jdbc() {
+        return app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
     }
 
     @Override

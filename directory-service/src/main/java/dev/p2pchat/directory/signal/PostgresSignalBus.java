@@ -1,0 +1,153 @@
+package dev.p2pchat.directory.signal;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The bus between instances sharing one PostgreSQL database: {@code NOTIFY p2pchat_signal} with
+ * the envelope as payload, sent through the normal pool ({@code select pg_notify(?, ?)}), and
+ * one dedicated connection per instance that {@code LISTEN}s, read by one thread, reconnected
+ * (1 s, 2 s, ... at most 10 s apart) when it breaks. PostgreSQL delivers a notification to every
+ * listening session, the sender's instance included, in the order of commit; what is sent while an
+ * instance's listening connection is down is lost to that instance.
+ */
+final class PostgresSignalBus implements SignalBus {
+
+    static final String CHANNEL = "p2pchat_signal";
+    /** PostgreSQL refuses payloads of 8000 bytes or more. */
+    static final int MAX_PAYLOAD_BYTES = 7999;
+    private static final Logger log = LoggerFactory.getLogger(PostgresSignalBus.class);
+    private static final int POLL_MILLIS = 500;
+
+    private final JdbcTemplate jdbc;
+    private final String url;
+    private final String username;
+    private final String password;
+    private final Thread listener;
+    private volatile Consumer<Envelope> receiver = envelope -> { };
+    private volatile boolean closed;
+    private volatile Connection connection;
+    private volatile boolean listening;
+
+    PostgresSignalBus(JdbcTemplate jdbc, String url, String username, String password) {
+        this.jdbc = jdbc;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+        this.listener = new Thread(this::listen, "signal-listen");
+        this.listener.setDaemon(true);
+    }
+
+    void start() {
+        listener.start();
+    }
+
+    /** True while the LISTEN connection is up (for tests and the log). */
+    boolean listening() {
+        return listening;
+    }
+
+    @Override
+    public void publish(Envelope envelope) {
+        String payload = envelope.toJson();
+        if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
+            log.warn("A signal of {} bytes is too large for NOTIFY; dropped", payload.length());
+            return;
+        }
+        jdbc.query("select pg_notify(?, ?)", rs -> null, CHANNEL, payload);
+    }
+
+    @Override
+    public void subscribe(Consumer<Envelope> receiver) {
+        this.receiver = receiver;
+    }
+
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
+    private void listen() {
+        Duration backoff = Duration.ofSeconds(1);
+        while (!closed) {
+            try (Connection open = DriverManager.getConnection(url, username, password)) {
+                connection = open;
+                try (Statement statement = open.createStatement()) {
+                    statement.execute("LISTEN " + CHANNEL);
+                }
+                if (backoff.toSeconds() > 1) {
+                    log.info("Signalling bus: listening again");
+                }
+                listening = true;
+                backoff = Duration.ofSeconds(1);
+                PGConnection notifications = open.unwrap(PGConnection.class);
+                while (!closed) {
+                    PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
+                    if (received == null) {
+                        continue;
+                    }
+                    for (PGNotification notification : received) {
+                        deliver(notification.getParameter());
+                    }
+                }
+            } catch (SQLException | RuntimeException e) {
+                listening = false;
+                if (closed) {
+                    return;
+                }
+                log.warn("Signalling bus: the LISTEN connection failed ({}); reconnecting in {} s", e.getMessage(),
+                        backoff.toSeconds());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0 ? Duration.ofSeconds(10)
+                        : backoff.multipliedBy(2);
+            }
+        }
+        listening = false;
+    }
+
+    private void deliver(String payload) {
+        Envelope envelope = Envelope.parse(payload);
+        if (envelope == null) {
+            log.warn("Signalling bus: a notification that is not an envelope was ignored");
+            return;
+        }
+        try {
+            receiver.accept(envelope);
+        } catch (RuntimeException e) {
+            log.error("Signalling bus: delivering an envelope failed", e);
+        }
+    }
+
+    /** For tests: breaks the LISTEN connection as a network failure would. */
+    void breakConnection() throws SQLException {
+        Connection open = connection;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        listener.interrupt();
+        try {
+            listener.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

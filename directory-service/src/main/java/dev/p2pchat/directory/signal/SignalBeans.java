@@ -1,0 +1,79 @@
+package dev.p2pchat.directory.signal;
+
+import dev.p2pchat.directory.relay.RelayOffers;
+import dev.p2pchat.directory.session.SessionService;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** The signalling channel's parts; {@link SignalConfig} puts them on the WebSocket endpoint. */
+@Configuration(proxyBeanMethods = false)
+class SignalBeans {
+
+    /**
+     * On PostgreSQL, the instances' bus is LISTEN/NOTIFY on a connection of its own (the
+     * datasource's URL and credentials); on anything else (H2, one instance) it is in memory.
+     */
+    @Bean(destroyMethod = "close")
+    SignalBus signalBus(Environment environment, JdbcTemplate jdbc) {
+        String url = environment.getProperty("spring.datasource.url", "");
+        if (url.startsWith("jdbc:postgresql:")) {
+            PostgresSignalBus bus = new PostgresSignalBus(jdbc, url, environment.getProperty("spring.datasource.username"),
+                    environment.getProperty("spring.datasource.password"));
+            bus.start();
+            return bus;
+        }
+        return new InMemorySignalBus();
+    }
+
+    @Bean
+    ListenerRecords listenerRecords(JdbcTemplate jdbc, Clock clock, SignalProperties settings) {
+        return new ListenerRecords(jdbc, clock, settings.idleTimeout());
+    }
+
+    @Bean
+    SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, Clock clock,
+                              SignalProperties settings, MeterRegistry registry) {
+        SignalRouter.Relays relaySource = new SignalRouter.Relays() {
+            @Override
+            public RelayOffers.Point point() {
+                return relays.point();
+            }
+
+            @Override
+            public String mint() {
+                return relays.mint();
+            }
+        };
+        return new SignalRouter(bus, relaySource, listeners, clock, settings, registry);
+    }
+
+    /** Pings and closes, which the container sends blocking (each bounded by a timeout). */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService signalControl() {
+        AtomicInteger count = new AtomicInteger();
+        return new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, "signal-control-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    @Bean
+    SignalHandler signalHandler(SignalRouter router, ExecutorService signalControl) {
+        return new SignalHandler(router, signalControl);
+    }
+
+    @Bean
+    SignalHandshake signalHandshake(SessionService sessions, SignalRouter router) {
+        return new SignalHandshake(sessions, router);
+    }
+}

@@ -1,0 +1,419 @@
+package dev.p2pchat.directory.signal;
+
+import dev.p2pchat.directory.account.Account;
+import dev.p2pchat.directory.relay.RelayOffers;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The signalling rules (docs/PROTOCOL.md, section 12), apart from any WebSocket: which channels
+ * are open, who may send what to whom, and the bounds. A {@code connect} goes to every listening
+ * channel of its {@code to} and registers the attempt on the sender's channel (dialer) and on
+ * each receiving channel (listener); everything else of an attempt goes only to channels of
+ * {@code to} holding the attempt with the other role and the sender as peer, and only if the
+ * sender's channel holds it too. So nobody can inject into an attempt they are not part of, and
+ * {@code from} is always the name the channel was authenticated as.
+ *
+ * <p>Messages for other channels go through the {@link SignalBus}, which brings them back to
+ * this instance and to every other; each instance delivers to its own channels.
+ */
+final class SignalRouter {
+
+    static final int MAX_CHANNELS_PER_USER = 4;
+    static final int MAX_ATTEMPTS = 16;
+    static final Duration ATTEMPT_TTL = Duration.ofSeconds(60);
+    static final double RATE_PER_SECOND = 50;
+    static final double RATE_BURST = 100;
+    static final int MAX_STRIKES = 3;
+    static final int POLICY = 1008;
+    static final int GOING_AWAY = 1001;
+
+    /** Where the relay is and tokens for it ({@link RelayOffers} in the application). */
+    interface Relays {
+        RelayOffers.Point point();
+
+        String mint();
+    }
+
+    /** Who listens, across instances ({@link ListenerRecords} in the application). */
+    interface Listeners {
+        void started(long accountId);
+
+        void stopped(long accountId);
+
+        boolean listening(String usernameKey);
+
+        void renewAll();
+
+        void forgetAll();
+    }
+
+    private final SignalBus bus;
+    private final Relays relays;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final SignalProperties settings;
+    /** Guarded by this: open channels per user key, oldest first. */
+    private final Map<String, List<Channel>> byUser = new HashMap<>();
+    private final Map<String, Channel> byId = new ConcurrentHashMap<>();
+    private final Map<String, Counter> forwarded = new ConcurrentHashMap<>();
+    private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+
+    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Clock clock, SignalProperties settings,
+                 MeterRegistry registry) {
+        this.bus = bus;
+        this.relays = relays;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.settings = settings;
+        this.registry = registry;
+        Gauge.builder("p2pchat.signal.channels", byId, Map::size).description("Signalling channels open on this instance")
+                .register(registry);
+        bus.subscribe(this::deliver);
+    }
+
+    /** True when this instance holds as many channels as it may. */
+    boolean full() {
+        return byId.size() >= settings.maxChannels();
+    }
+
+    int size() {
+        return byId.size();
+    }
+
+    // ------------------------------------------------------------------ opening and closing
+
+    /**
+     * Opens a channel and sends its welcome; null when the instance is full. A user's fifth
+     * channel closes the oldest ("replaced").
+     */
+    Channel open(long accountId, String username, boolean listening, String tokenHash, Instant tokenExpiresAt,
+                 Channel.Link link) {
+        Channel channel = new Channel(UUID.randomUUID().toString(), accountId, username, Account.key(username),
+                listening, tokenKey(tokenHash), tokenExpiresAt, link, clock.millis());
+        Channel replaced = null;
+        synchronized (this) {
+            if (full()) {
+                return null;
+            }
+            List<Channel> mine = byUser.computeIfAbsent(channel.key, key -> new ArrayList<>());
+            if (mine.size() >= MAX_CHANNELS_PER_USER) {
+                replaced = mine.remove(0);
+                byId.remove(replaced.id);
+            }
+            mine.add(channel);
+            byId.put(channel.id, channel);
+        }
+        if (replaced != null) {
+            close(replaced, POLICY, "replaced");
+            afterRemoval(replaced);
+        }
+        if (listening) {
+            listeners.started(accountId);
+        }
+        Map<String, Object> welcome = new LinkedHashMap<>();
+        welcome.put("type", "welcome");
+        welcome.put("username", username);
+        RelayOffers.Point relay = relays.point();
+        welcome.put("relay", relay == null ? null : point(relay));
+        channel.link.send(json(welcome));
+        return channel;
+    }
+
+    /** The channel has closed (either side); forgets it. */
+    void closed(Channel channel) {
+        channel.closed = true;
+        boolean removed;
+        synchronized (this) {
+            List<Channel> mine = byUser.get(channel.key);
+            removed = mine != null && mine.remove(channel);
+            if (mine != null && mine.isEmpty()) {
+                byUser.remove(channel.key);
+            }
+            byId.remove(channel.id);
+        }
+        if (removed) {
+            afterRemoval(channel);
+        }
+    }
+
+    private void afterRemoval(Channel channel) {
+        if (channel.listening && local(channel.key).stream().noneMatch(other -> other.listening)) {
+            listeners.stopped(channel.accountId);
+        }
+    }
+
+    private synchronized List<Channel> local(String key) {
+        List<Channel> mine = byUser.get(key);
+        return mine == null ? List.of() : List.copyOf(mine);
+    }
+
+    private void close(Channel channel, int code, String reason) {
+        channel.closed = true;
+        channel.link.close(code, reason);
+    }
+
+    /** A token was revoked (logout): closes, on every instance, the channels opened with it. */
+    void revoked(String username, String tokenHash) {
+        bus.publish(new Envelope(Envelope.Kind.CLOSE, Account.key(username), tokenKey(tokenHash), null, null, null, null));
+    }
+
+    /** Closes every channel (shutdown): peers reconnect, to another instance if there is one. */
+    void closeAll() {
+        for (Channel channel : List.copyOf(byId.values())) {
+            close(channel, GOING_AWAY, "going away");
+        }
+        listeners.forgetAll();
+    }
+
+    // ------------------------------------------------------------------ what a channel sends
+
+    /** The channel sent something, or answered a ping. */
+    void heard(Channel channel) {
+        channel.lastHeard = clock.millis();
+    }
+
+    /** A complete text frame from the channel. */
+    void received(Channel channel, String text) {
+        heard(channel);
+        if (!allow(channel)) {
+            error(channel, "rate", null);
+            close(channel, POLICY, "rate");
+            return;
+        }
+        Signal signal;
+        try {
+            signal = Signal.parse(text);
+        } catch (Signal.InvalidSignalException e) {
+            invalid(channel, false);
+            return;
+        }
+        route(channel, signal);
+    }
+
+    /** A frame that cannot be a message (binary, or too big when {@code oversize}). */
+    void invalid(Channel channel, boolean oversize) {
+        heard(channel);
+        error(channel, "invalid", null);
+        if (oversize || ++channel.strikes >= MAX_STRIKES) {
+            close(channel, POLICY, "invalid");
+        }
+    }
+
+    /** The channel's token bucket: {@link #RATE_PER_SECOND} frames a second, bursts of {@link #RATE_BURST}. */
+    private boolean allow(Channel channel) {
+        long now = clock.millis();
+        channel.allowance = Math.min(RATE_BURST,
+                channel.allowance + Math.max(0, now - channel.allowanceAt) * RATE_PER_SECOND / 1000.0);
+        channel.allowanceAt = now;
+        if (channel.allowance < 1) {
+            return false;
+        }
+        channel.allowance -= 1;
+        return true;
+    }
+
+    private void route(Channel channel, Signal signal) {
+        Instant now = clock.instant();
+        String to = Account.key(signal.to());
+        String attempt = signal.attempt();
+        switch (signal.type()) {
+            case CONNECT -> {
+                if (!listeningAnywhere(to, channel)) {
+                    error(channel, "offline", attempt);
+                    return;
+                }
+                Channel.Registration registration = channel.register(attempt, Role.DIALER, to, signal.to(), now,
+                        now.plus(ATTEMPT_TTL), MAX_ATTEMPTS);
+                if (registration == null) {
+                    error(channel, channel.registration(attempt, now) != null ? "unknown-attempt" : "rate", attempt);
+                    return;
+                }
+                publish(signal, new Envelope(Envelope.Kind.CONNECT, to, attempt, Role.LISTENER.wire(), channel.key,
+                        channel.id, signal.forwarded(channel.username)));
+            }
+            case RELAY -> {
+                Channel.Registration registration = registered(channel, attempt, to, now);
+                if (registration == null) {
+                    error(channel, "unknown-attempt", attempt);
+                    return;
+                }
+                RelayOffers.Point relay = relays.point();
+                if (relay == null) {
+                    error(channel, "relay-disabled", attempt);
+                    return;
+                }
+                String token = channel.token(registration, registration.token != null ? registration.token : relays.mint());
+                channel.link.send(json(offer(attempt, registration.peerName, token, registration.role, relay)));
+                publish(signal, new Envelope(Envelope.Kind.OFFER, to, attempt, registration.role.other().wire(),
+                        channel.key, channel.id, offer(attempt, channel.username, token, registration.role.other(), relay)));
+            }
+            default -> {
+                Channel.Registration registration = registered(channel, attempt, to, now);
+                boolean wrongRole = registration != null
+                        && ((signal.type() == Signal.Type.ACCEPT || signal.type() == Signal.Type.REFUSE)
+                                && registration.role != Role.LISTENER
+                        || signal.type() == Signal.Type.SYNC && registration.role != Role.DIALER);
+                if (registration == null || wrongRole) {
+                    error(channel, "unknown-attempt", attempt);
+                    return;
+                }
+                publish(signal, new Envelope(Envelope.Kind.FORWARD, to, attempt, registration.role.other().wire(),
+                        channel.key, channel.id, signal.forwarded(channel.username)));
+            }
+        }
+    }
+
+    private static Channel.Registration registered(Channel channel, String attempt, String to, Instant now) {
+        Channel.Registration registration = channel.registration(attempt, now);
+        return registration != null && registration.peerKey.equals(to) ? registration : null;
+    }
+
+    /** A listening channel of {@code to} other than the sender: here, or (with a shared bus) anywhere. */
+    private boolean listeningAnywhere(String to, Channel sender) {
+        if (local(to).stream().anyMatch(channel -> channel.listening && channel != sender)) {
+            return true;
+        }
+        return bus.shared() && listeners.listening(to);
+    }
+
+    private void publish(Signal signal, Envelope envelope) {
+        forwarded.computeIfAbsent(signal.type().wire(), type -> Counter.builder("p2pchat.signal.messages")
+                .description("Signalling messages accepted for delivery, by type").tag("type", type)
+                .register(registry)).increment();
+        bus.publish(envelope);
+    }
+
+    private void error(Channel channel, String reason, String attempt) {
+        errors.computeIfAbsent(reason, r -> Counter.builder("p2pchat.signal.errors")
+                .description("Signalling messages refused, by reason").tag("reason", r).register(registry)).increment();
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", "error");
+        error.put("reason", reason);
+        if (attempt != null) {
+            error.put("attempt", attempt);
+        }
+        channel.link.send(json(error));
+    }
+
+    private static Map<String, Object> offer(String attempt, String from, String token, Role role,
+                                             RelayOffers.Point relay) {
+        Map<String, Object> offer = new LinkedHashMap<>();
+        offer.put("type", "relay-offer");
+        offer.put("attempt", attempt);
+        offer.put("from", from);
+        offer.put("token", token);
+        offer.put("role", role.wire());
+        offer.put("relay", point(relay));
+        return offer;
+    }
+
+    private static Map<String, Object> point(RelayOffers.Point relay) {
+        Map<String, Object> point = new LinkedHashMap<>();
+        point.put("host", relay.host());
+        point.put("port", relay.port());
+        return point;
+    }
+
+    // ------------------------------------------------------------------ what the bus brings
+
+    /** Delivers an envelope to this instance's matching channels. */
+    void deliver(Envelope envelope) {
+        List<Channel> targets = local(envelope.to());
+        if (targets.isEmpty()) {
+            return;
+        }
+        if (envelope.kind() == Envelope.Kind.CLOSE) {
+            for (Channel channel : targets) {
+                if (channel.tokenKey.equals(envelope.attempt())) {
+                    close(channel, POLICY, "logged out");
+                }
+            }
+            return;
+        }
+        if (envelope.message() == null || envelope.attempt() == null || envelope.from() == null) {
+            return;
+        }
+        Instant now = clock.instant();
+        String text = json(envelope.message());
+        Role role = Role.of(envelope.role());
+        for (Channel channel : targets) {
+            if (channel.closed) {
+                continue;
+            }
+            if (envelope.kind() == Envelope.Kind.CONNECT) {
+                Object from = envelope.message().get("from");
+                if (channel.listening && !channel.id.equals(envelope.channel()) && from instanceof String name
+                        && channel.register(envelope.attempt(), Role.LISTENER, envelope.from(), name, now,
+                        now.plus(ATTEMPT_TTL), MAX_ATTEMPTS) != null) {
+                    channel.link.send(text);
+                }
+                continue;
+            }
+            Channel.Registration registration = channel.registration(envelope.attempt(), now);
+            if (registration == null || registration.role != role || !registration.peerKey.equals(envelope.from())) {
+                continue;
+            }
+            if (envelope.kind() == Envelope.Kind.OFFER && envelope.message().get("token") instanceof String token) {
+                channel.token(registration, token);
+            }
+            channel.link.send(text);
+        }
+    }
+
+    // ------------------------------------------------------------------ every ping interval
+
+    /**
+     * Pings every channel, closes those idle past the timeout or whose token has expired, drops
+     * expired attempts and renews this instance's listener rows.
+     */
+    void sweep() {
+        Instant now = clock.instant();
+        long idleMillis = settings.idleTimeout().toMillis();
+        for (Channel channel : List.copyOf(byId.values())) {
+            if (!channel.tokenExpiresAt.isAfter(now)) {
+                close(channel, POLICY, "token expired");
+            } else if (now.toEpochMilli() - channel.lastHeard > idleMillis) {
+                close(channel, GOING_AWAY, "idle");
+            } else {
+                channel.openAttempts(now);
+                channel.link.ping();
+            }
+        }
+        listeners.renewAll();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String json(Map<String, Object> message) {
+        return Signal.JSON.writeValueAsString(message);
+    }
+
+    /** What identifies a token on the bus: a hash of its stored hash, never the hash itself. */
+    static String tokenKey(String tokenHash) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("p2pchat-signal:" + tokenHash).getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest, 0, 16).toLowerCase(Locale.ROOT);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

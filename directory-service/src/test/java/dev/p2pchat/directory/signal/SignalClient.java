@@ -1,0 +1,121 @@
+package dev.p2pchat.directory.signal;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A signalling channel as a peer opens it, with the JDK's WebSocket client; for tests. */
+public final class SignalClient implements AutoCloseable {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    final WebSocket socket;
+    final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+    final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
+
+    private SignalClient(WebSocket socket, Listener listener) {
+        this.socket = socket;
+    }
+
+    public static SignalClient open(int port, String token, String query) throws Exception {
+        Listener listener = new Listener();
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/api/v1/signal" + query), listener)
+                .get(10, TimeUnit.SECONDS);
+        SignalClient client = new SignalClient(socket, listener);
+        listener.client.complete(client);
+        return client;
+    }
+
+    public static SignalClient listening(int port, String token) throws Exception {
+        return open(port, token, "?listen=true");
+    }
+
+    public static SignalClient dialing(int port, String token) throws Exception {
+        return open(port, token, "");
+    }
+
+    /** The next message, or a failure after 5 s. */
+    public JsonNode next() throws InterruptedException {
+        String text = received.poll(5, TimeUnit.SECONDS);
+        if (text == null) {
+            throw new AssertionError("no message within 5 s");
+        }
+        return JSON.readTree(text);
+    }
+
+    /** The next message whose type is not {@code welcome}. */
+    JsonNode nextAfterWelcome() throws InterruptedException {
+        JsonNode message = next();
+        return message.get("type").asString().equals("welcome") ? next() : message;
+    }
+
+    /** True when nothing arrives within {@code millis}. */
+    boolean silentFor(long millis) throws InterruptedException {
+        return received.poll(millis, TimeUnit.MILLISECONDS) == null;
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    public void send(java.util.Map<String, ?> message) {
+        send(JSON.writeValueAsString(message));
+    }
+
+    public int closeCode() throws Exception {
+        return closedWith.get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        socket.abort();
+    }
+
+    private static final class Listener implements WebSocket.Listener {
+        final CompletableFuture<SignalClient> client = new CompletableFuture<>();
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                String text = partial.toString();
+                partial.setLength(0);
+                client.thenAccept(c -> c.received.add(text));
+            }
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket socket, ByteBuffer data, boolean last) {
+            socket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+            client.thenAccept(c -> c.closedWith.complete(statusCode));
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            client.thenAccept(c -> c.closedWith.completeExceptionally(error));
+        }
+    }
+}

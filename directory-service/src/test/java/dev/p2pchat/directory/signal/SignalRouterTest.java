@@ -1,0 +1,363 @@
+package dev.p2pchat.directory.signal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.p2pchat.directory.MutableClock;
+import dev.p2pchat.directory.relay.RelayOffers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/** The routing rules and bounds, without any WebSocket: channels are recording links. */
+class SignalRouterTest {
+
+    private static final String ATTEMPT = "AAAAAAAAAAAAAAAAAAAAAA";
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
+    private final Set<Long> listening = new HashSet<>();
+    private RelayOffers.Point relay = new RelayOffers.Point(null, 8082);
+    private int minted;
+    private final SignalRouter router = new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
+        @Override
+        public RelayOffers.Point point() {
+            return relay;
+        }
+
+        @Override
+        public String mint() {
+            return "token-" + ++minted;
+        }
+    }, new SignalRouter.Listeners() {
+        @Override
+        public void started(long accountId) {
+            listening.add(accountId);
+        }
+
+        @Override
+        public void stopped(long accountId) {
+            listening.remove(accountId);
+        }
+
+        @Override
+        public boolean listening(String usernameKey) {
+            return false;
+        }
+
+        @Override
+        public void renewAll() {
+        }
+
+        @Override
+        public void forgetAll() {
+            listening.clear();
+        }
+    }, clock, new SignalProperties(100, Duration.ofSeconds(20), Duration.ofSeconds(60)), new SimpleMeterRegistry());
+
+    /** A link that records what the channel was sent and how it was closed. */
+    static final class Recording implements Channel.Link {
+        final List<JsonNode> sent = new ArrayList<>();
+        int pings;
+        Integer closedWith;
+        String closeReason;
+
+        @Override
+        public void send(String text) {
+            sent.add(Signal.JSON.readTree(text));
+        }
+
+        @Override
+        public void ping() {
+            pings++;
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            closedWith = code;
+            closeReason = reason;
+        }
+
+        JsonNode last() {
+            return sent.get(sent.size() - 1);
+        }
+
+        List<String> types() {
+            return sent.stream().map(m -> m.get("type").asString()).toList();
+        }
+    }
+
+    private record Open(Channel channel, Recording link) {
+    }
+
+    private Open open(long id, String username, boolean listens) {
+        Recording link = new Recording();
+        Channel channel = router.open(id, username, listens, "hash-" + username, clock.instant().plus(Duration.ofHours(12)),
+                link);
+        return new Open(channel, link);
+    }
+
+    private void say(Open from, String json) {
+        router.received(from.channel(), json);
+    }
+
+    private static String connect(String to, String attempt) {
+        return "{\"type\":\"connect\",\"to\":\"" + to + "\",\"attempt\":\"" + attempt + "\",\"addresses\":[]}";
+    }
+
+    private static String message(String type, String to, String extra) {
+        return "{\"type\":\"" + type + "\",\"to\":\"" + to + "\",\"attempt\":\"" + ATTEMPT + "\"" + extra + "}";
+    }
+
+    @Test
+    void theWelcomeNamesTheUserAndTheRelayOrNullWhenDisabled() {
+        Open alice = open(1, "Alice", false);
+        assertThat(alice.link().last().get("username").asString()).isEqualTo("Alice");
+        assertThat(alice.link().last().get("relay").get("port").asInt()).isEqualTo(8082);
+        assertThat(alice.link().last().get("relay").get("host").isNull()).isTrue();
+
+        relay = null;
+        assertThat(open(2, "bob", false).link().last().get("relay").isNull()).isTrue();
+    }
+
+    @Test
+    void aConnectReachesEveryListeningChannelOfTheUserButNotTheOthers() {
+        Open bobListening = open(2, "bob", true);
+        Open bobListeningToo = open(2, "bob", true);
+        Open bobChatting = open(2, "bob", false);
+        Open alice = open(1, "alice", false);
+
+        say(alice, connect("BOB", ATTEMPT));
+
+        assertThat(bobListening.link().last().get("type").asString()).isEqualTo("connect");
+        assertThat(bobListening.link().last().get("from").asString()).isEqualTo("alice");
+        assertThat(bobListeningToo.link().last().get("type").asString()).isEqualTo("connect");
+        assertThat(bobChatting.link().types()).containsExactly("welcome");
+        assertThat(alice.link().types()).containsExactly("welcome");
+    }
+
+    @Test
+    void aConnectToAUserWithoutAListeningChannelIsOffline() {
+        Open alice = open(1, "alice", true);
+        open(2, "bob", false);
+
+        say(alice, connect("bob", ATTEMPT));
+        assertThat(alice.link().last().get("reason").asString()).isEqualTo("offline");
+        say(alice, connect("alice", ATTEMPT));
+        assertThat(alice.link().last().get("reason").asString()).as("never to the sender itself").isEqualTo("offline");
+    }
+
+    @Test
+    void repliesGoOnlyToTheChannelsOfTheAttemptWithTheOtherRole() {
+        Open bob = open(2, "bob", true);
+        Open bobOther = open(2, "bob", false);
+        Open alice = open(1, "alice", false);
+        Open aliceOther = open(1, "alice", false);
+        say(alice, connect("bob", ATTEMPT));
+
+        say(bob, message("accept", "alice", ",\"addresses\":[]"));
+        say(alice, message("sync", "bob", ",\"n\":1"));
+
+        assertThat(alice.link().last().get("type").asString()).isEqualTo("accept");
+        assertThat(alice.link().last().get("from").asString()).isEqualTo("bob");
+        assertThat(aliceOther.link().types()).as("not part of the attempt").containsExactly("welcome");
+        assertThat(bob.link().last().get("type").asString()).isEqualTo("sync");
+        assertThat(bobOther.link().types()).containsExactly("welcome");
+    }
+
+    @Test
+    void nobodyOutsideTheAttemptCanSendIntoIt() {
+        Open bob = open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        Open mallory = open(3, "mallory", true);
+        say(alice, connect("bob", ATTEMPT));
+
+        say(mallory, message("accept", "alice", ",\"addresses\":[]"));
+        say(mallory, message("relay", "alice", ""));
+        say(alice, message("ping", "mallory", ",\"n\":1"));
+
+        assertThat(mallory.link().types()).containsExactly("welcome", "error", "error");
+        assertThat(mallory.link().last().get("reason").asString()).isEqualTo("unknown-attempt");
+        assertThat(alice.link().last().get("reason").asString()).as("the attempt is with bob, not mallory")
+                .isEqualTo("unknown-attempt");
+        assertThat(bob.link().types()).containsExactly("welcome", "connect");
+    }
+
+    @Test
+    void onlyTheListenerAcceptsOrRefusesAndOnlyTheDialerSyncs() {
+        Open bob = open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        say(alice, connect("bob", ATTEMPT));
+
+        say(alice, message("accept", "bob", ",\"addresses\":[]"));
+        say(alice, message("refuse", "bob", ",\"reason\":\"no\""));
+        say(bob, message("sync", "alice", ",\"n\":1"));
+
+        assertThat(alice.link().types()).containsExactly("welcome", "error", "error");
+        assertThat(bob.link().types()).containsExactly("welcome", "connect", "error");
+    }
+
+    @Test
+    void anAttemptExpiresSixtySecondsAfterItsConnect() {
+        Open bob = open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        say(alice, connect("bob", ATTEMPT));
+        clock.advance(Duration.ofSeconds(60));
+
+        say(bob, message("accept", "alice", ",\"addresses\":[]"));
+
+        assertThat(bob.link().last().get("reason").asString()).isEqualTo("unknown-attempt");
+        assertThat(alice.link().types()).containsExactly("welcome");
+    }
+
+    @Test
+    void aChannelHoldsAtMostSixteenOpenAttempts() {
+        Open bob = open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        for (int i = 0; i < 16; i++) {
+            say(alice, connect("bob", String.format("%022d", i)));
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertThat(alice.link().types()).containsOnly("welcome");
+
+        say(alice, connect("bob", "X".repeat(22)));
+        assertThat(alice.link().last().get("reason").asString()).isEqualTo("rate");
+
+        clock.advance(Duration.ofSeconds(60));
+        int before = alice.link().sent.size();
+        say(alice, connect("bob", "Y".repeat(22)));
+        assertThat(alice.link().sent).as("the old ones expired: no error").hasSize(before);
+        assertThat(bob.link().last().get("attempt").asString()).isEqualTo("Y".repeat(22));
+    }
+
+    @Test
+    void aRelayRequestGivesBothSidesOneTokenWithTheirRoles() {
+        Open bob = open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        say(alice, connect("bob", ATTEMPT));
+
+        say(bob, message("relay", "alice", ""));
+        say(alice, message("relay", "bob", ""));
+
+        JsonNode bobOffer = bob.link().sent.get(2);
+        JsonNode aliceOffer = alice.link().sent.get(1);
+        assertThat(bobOffer.get("type").asString()).isEqualTo("relay-offer");
+        assertThat(bobOffer.get("role").asString()).isEqualTo("listener");
+        assertThat(bobOffer.get("from").asString()).isEqualTo("alice");
+        assertThat(aliceOffer.get("role").asString()).isEqualTo("dialer");
+        assertThat(aliceOffer.get("from").asString()).isEqualTo("bob");
+        assertThat(aliceOffer.get("token").asString()).isEqualTo(bobOffer.get("token").asString());
+        assertThat(alice.link().last().get("token").asString()).as("the second request, the same token")
+                .isEqualTo(bobOffer.get("token").asString());
+        assertThat(minted).isEqualTo(1);
+    }
+
+    @Test
+    void aRelayRequestWhenRelayingIsDisabledIsRefused() {
+        open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        say(alice, connect("bob", ATTEMPT));
+        relay = null;
+
+        say(alice, message("relay", "bob", ""));
+
+        assertThat(alice.link().last().get("reason").asString()).isEqualTo("relay-disabled");
+    }
+
+    @Test
+    void threeInvalidFramesCloseAndAnOversizeOneAtOnce() {
+        Open alice = open(1, "alice", false);
+        say(alice, "{}");
+        say(alice, "nonsense");
+        assertThat(alice.link().closedWith).isNull();
+        say(alice, "{\"type\":\"welcome\"}");
+
+        assertThat(alice.link().types()).containsExactly("welcome", "error", "error", "error");
+        assertThat(alice.link().closedWith).isEqualTo(1008);
+
+        Open bob = open(2, "bob", false);
+        router.invalid(bob.channel(), true);
+        assertThat(bob.link().closedWith).isEqualTo(1008);
+    }
+
+    @Test
+    void moreThanFiftyFramesASecondBeyondABurstOfAHundredCloseTheChannel() {
+        open(2, "bob", true);
+        Open alice = open(1, "alice", false);
+        for (int i = 0; i < 100; i++) {
+            say(alice, message("relay", "bob", ""));
+        }
+        assertThat(alice.link().closedWith).isNull();
+        clock.advance(Duration.ofMillis(100)); // five more
+        for (int i = 0; i < 5; i++) {
+            say(alice, message("relay", "bob", ""));
+        }
+        assertThat(alice.link().closedWith).isNull();
+
+        say(alice, message("relay", "bob", ""));
+
+        assertThat(alice.link().last().get("reason").asString()).isEqualTo("rate");
+        assertThat(alice.link().closedWith).isEqualTo(1008);
+        assertThat(alice.link().closeReason).isEqualTo("rate");
+    }
+
+    @Test
+    void aFifthChannelOfAUserClosesTheOldest() {
+        List<Open> channels = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            channels.add(open(1, "alice", false));
+        }
+        assertThat(channels.get(0).link().closedWith).isEqualTo(1008);
+        assertThat(channels.get(0).link().closeReason).isEqualTo("replaced");
+        assertThat(channels.subList(1, 5)).allMatch(c -> c.link().closedWith == null);
+        assertThat(router.size()).isEqualTo(4);
+    }
+
+    @Test
+    void theListenerRowLastsWhileAListeningChannelIsOpen() {
+        Open first = open(2, "bob", true);
+        Open second = open(2, "bob", true);
+        assertThat(listening).containsExactly(2L);
+
+        router.closed(first.channel());
+        assertThat(listening).containsExactly(2L);
+        router.closed(second.channel());
+        assertThat(listening).isEmpty();
+    }
+
+    @Test
+    void theSweepPingsAndClosesIdleChannelsAndThoseWhoseTokenExpired() {
+        Open talker = open(1, "alice", false);
+        Open silent = open(2, "bob", false);
+        Recording expiring = new Recording();
+        router.open(3, "carol", false, "hash-carol", clock.instant().plusSeconds(30), expiring);
+
+        clock.advance(Duration.ofSeconds(40));
+        router.heard(talker.channel());
+        router.sweep();
+        assertThat(expiring.closedWith).isEqualTo(1008);
+        assertThat(talker.link().pings).isEqualTo(1);
+        assertThat(silent.link().pings).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(30));
+        router.sweep();
+        assertThat(silent.link().closedWith).as("silent for 70 s").isEqualTo(1001);
+        assertThat(talker.link().closedWith).as("heard 30 s ago").isNull();
+    }
+
+    @Test
+    void aRevokedTokenClosesOnlyTheChannelsOpenedWithIt() {
+        Open withIt = open(1, "alice", false);
+        Recording other = new Recording();
+        router.open(1, "alice", false, "another hash", clock.instant().plusSeconds(3600), other);
+
+        router.revoked("ALICE", "hash-alice");
+
+        assertThat(withIt.link().closedWith).isEqualTo(1008);
+        assertThat(other.closedWith).isNull();
+    }
+}

@@ -44,6 +44,8 @@ final class Channel {
     /** Identifies the token the channel was opened with (a hash of its stored hash), for closing at logout. */
     final String tokenKey;
     final Instant tokenExpiresAt;
+    /** The address the directory sees this channel come from (null when unknown). */
+    final String seen;
     final Link link;
     /** Guarded by this. */
     private final Map<String, Registration> attempts = new HashMap<>();
@@ -58,7 +60,8 @@ final class Channel {
     volatile boolean closed;
 
     Channel(String id, long accountId, String username, String key, boolean listening, String tokenKey,
-            Instant tokenExpiresAt, Link link, long now) {
+            Instant tokenExpiresAt, Link link, long now, String seen) {
+        this.seen = seen;
         this.id = id;
         this.accountId = accountId;
         this.username = username;

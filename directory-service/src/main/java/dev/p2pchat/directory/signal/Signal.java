@@ -115,12 +115,19 @@ record Signal(Type type, String to, String attempt, List<Address> addresses, Int
         };
     }
 
-    /** This message as its recipient gets it: the sender's authenticated name as {@code from}, no {@code to}. */
-    Map<String, Object> forwarded(String from) {
+    /**
+     * This message as its recipient gets it: the sender's authenticated name as {@code from}, no
+     * {@code to}, and on {@code connect} and {@code accept} the address the directory sees the
+     * sender come from as {@code seen}, against which the recipient checks what the sender claims.
+     */
+    Map<String, Object> forwarded(String from, String seen) {
         Map<String, Object> message = new LinkedHashMap<>();
         message.put("type", type.wire());
         message.put("from", from);
         message.put("attempt", attempt);
+        if (seen != null && (type == Type.CONNECT || type == Type.ACCEPT)) {
+            message.put("seen", seen);
+        }
         if (addresses != null) {
             message.put("addresses", addresses.stream().map(Address::toMap).toList());
         }

@@ -20,6 +20,7 @@ final class SignalHandler implements WebSocketHandler {
 
     static final String USER = "p2pchat.user";
     static final String LISTENING = "p2pchat.listening";
+    static final String SEEN = "p2pchat.seen";
     private static final String CHANNEL = "p2pchat.channel";
 
     private final SignalRouter router;
@@ -36,7 +37,7 @@ final class SignalHandler implements WebSocketHandler {
         boolean listening = Boolean.TRUE.equals(session.getAttributes().get(LISTENING));
         SessionLink link = new SessionLink(session, control);
         Channel channel = router.open(user.accountId(), user.username(), listening, user.tokenHash(), user.expiresAt(),
-                link);
+                link, (String) session.getAttributes().get(SEEN));
         if (channel == null) {
             link.close(1013, "full");
             return;

@@ -63,6 +63,10 @@ final class SignalHandshake implements HandshakeInterceptor {
             return false;
         }
         attributes.put(SignalHandler.USER, user);
+        if (request instanceof org.springframework.http.server.ServletServerHttpRequest servlet) {
+            // the client's address as every API call records it (trusted proxies applied)
+            attributes.put(SignalHandler.SEEN, servlet.getServletRequest().getRemoteAddr());
+        }
         attributes.put(SignalHandler.LISTENING, listen != null && listen.get(0).equals("true"));
         return true;
     }

@@ -106,8 +106,14 @@ final class SignalRouter {
      */
     Channel open(long accountId, String username, boolean listening, String tokenHash, Instant tokenExpiresAt,
                  Channel.Link link) {
+        return open(accountId, username, listening, tokenHash, tokenExpiresAt, link, null);
+    }
+
+    /** As above; {@code seen} is the client address of the channel's connection, told to the peers it meets. */
+    Channel open(long accountId, String username, boolean listening, String tokenHash, Instant tokenExpiresAt,
+                 Channel.Link link, String seen) {
         Channel channel = new Channel(UUID.randomUUID().toString(), accountId, username, Account.key(username),
-                listening, tokenKey(tokenHash), tokenExpiresAt, link, clock.millis());
+                listening, tokenKey(tokenHash), tokenExpiresAt, link, clock.millis(), seen);
         Channel replaced = null;
         synchronized (this) {
             if (full()) {
@@ -247,7 +253,7 @@ final class SignalRouter {
                     return;
                 }
                 publish(signal, new Envelope(Envelope.Kind.CONNECT, to, attempt, Role.LISTENER.wire(), channel.key,
-                        channel.id, signal.forwarded(channel.username)));
+                        channel.id, signal.forwarded(channel.username, channel.seen)));
             }
             case RELAY -> {
                 Channel.Registration registration = registered(channel, attempt, to, now);
@@ -276,7 +282,7 @@ final class SignalRouter {
                     return;
                 }
                 publish(signal, new Envelope(Envelope.Kind.FORWARD, to, attempt, registration.role.other().wire(),
-                        channel.key, channel.id, signal.forwarded(channel.username)));
+                        channel.key, channel.id, signal.forwarded(channel.username, channel.seen)));
             }
         }
     }

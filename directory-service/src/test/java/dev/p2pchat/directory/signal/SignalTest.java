@@ -31,8 +31,18 @@ class SignalTest {
     void theForwardedFormHasTheServersFromAndOnlyTheTypesMembers() throws Exception {
         Signal ping = parse("{\"type\":\"ping\"," + HEAD + ",\"n\":1,\"from\":\"mallory\",\"path\":\"direct\",\"x\":[1]}");
 
-        assertThat(ping.forwarded("alice")).isEqualTo(Map.of("type", "ping", "from", "alice",
+        assertThat(ping.forwarded("alice", "198.51.100.7")).isEqualTo(Map.of("type", "ping", "from", "alice",
                 "attempt", "AAAAAAAAAAAAAAAAAAAAAA", "n", 1));
+    }
+
+    @Test
+    void aForwardedConnectOrAcceptSaysWhereTheServerSawTheSender() throws Exception {
+        Signal connect = parse("{\"type\":\"connect\"," + HEAD + ",\"addresses\":[{\"host\":\"203.0.113.5\","
+                + "\"port\":40122,\"kind\":\"observed\"}],\"seen\":\"192.0.2.66\"}");
+
+        assertThat(connect.forwarded("alice", "198.51.100.7")).containsEntry("seen", "198.51.100.7")
+                .containsEntry("from", "alice");
+        assertThat(connect.forwarded("alice", null)).doesNotContainKey("seen");
     }
 
     @Test

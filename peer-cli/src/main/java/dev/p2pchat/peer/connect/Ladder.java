@@ -400,13 +400,18 @@ final class Ladder {
         }
 
         private void relayOffered(Signal offer) {
-            if (!"dialer".equals(offer.role()) || relay == null || !settings.allows(Rung.RELAYED)) {
+            // the relay the offer names: with several relays, the one that knows this token
+            InetSocketAddress at = Candidates.relay(offer.relay(), base);
+            if (!"dialer".equals(offer.role()) || at == null || !settings.allows(Rung.RELAYED)) {
+                if (at == null) {
+                    events.step("the offered relay is on this machine or its local link: not used");
+                }
                 relaySettled = true;
                 return;
             }
-            String endpoint = Endpoints.format(relay.getHostString(), relay.getPort());
+            String endpoint = Endpoints.format(at.getHostString(), at.getPort());
             race.run(Rung.RELAYED, endpoint, r -> {
-                Socket tcp = r.track(RelayLine.join(relay, offer.token(), "dialer", RELAY_JOIN_TIMEOUT));
+                Socket tcp = r.track(RelayLine.join(at, offer.token(), "dialer", RELAY_JOIN_TIMEOUT));
                 return secure(r, tcp, target, Rung.RELAYED, endpoint);
             }, null);
             relaySettled = true;

@@ -105,9 +105,10 @@ public final class Responder implements SignalChannel.Handler {
             }
             case Signal.RELAY_OFFER -> {
                 Meeting meeting = meeting(signal);
-                if (meeting != null && "listener".equals(signal.role()) && relay != null
+                InetSocketAddress at = Candidates.relay(signal.relay(), directory);
+                if (meeting != null && "listener".equals(signal.role()) && at != null
                         && meeting.joined.compareAndSet(false, true)) {
-                    run(() -> join(meeting, signal.token()));
+                    run(() -> join(meeting, at, signal.token()));
                 }
             }
             case Signal.DONE -> {
@@ -221,10 +222,9 @@ public final class Responder implements SignalChannel.Handler {
         }
     }
 
-    private void join(Meeting meeting, String token) {
-        InetSocketAddress relayNow = relay;
+    private void join(Meeting meeting, InetSocketAddress at, String token) {
         try {
-            Socket tcp = RelayLine.join(relayNow, token, "listener", RELAY_JOIN_TIMEOUT);
+            Socket tcp = RelayLine.join(at, token, "listener", RELAY_JOIN_TIMEOUT);
             if (meeting.over) {
                 tcp.close();
                 return;

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The tree against a naive reference written here from RFC 9162's recursive definitions (lists
  * of leaves, hashing everything every time), against roots computed apart with Python's hashlib,
- * and with every proof checked by the verification algorithms of RFC 9162 2.1.3.2 and 2.1.4.2,
- * also written here.
+ * and with every proof checked by the verification algorithms of RFC 9162 2.1.3.2 and 2.1.4.2
+ * ({@link Rfc9162}, written for the tests).
  */
 class MerkleTreeTest {
 
@@ -110,86 +110,6 @@ class MerkleTreeTest {
         return d;
     }
 
-    // --- RFC 9162 verifiers ----------------------------------------------------------------
-
-    /** RFC 9162 2.1.3.2. */
-    private static boolean verifyInclusion(long leafIndex, long treeSize, byte[] leafHash, List<byte[]> path,
-                                           byte[] root) {
-        if (leafIndex >= treeSize) {
-            return false;
-        }
-        long fn = leafIndex;
-        long sn = treeSize - 1;
-        byte[] r = leafHash;
-        for (byte[] p : path) {
-            if (sn == 0) {
-                return false;
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                r = sha256(new byte[] {1}, p, r);
-                if ((fn & 1) == 0) {
-                    while ((fn & 1) == 0 && fn != 0) {
-                        fn >>= 1;
-                        sn >>= 1;
-                    }
-                }
-            } else {
-                r = sha256(new byte[] {1}, r, p);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && Arrays.equals(r, root);
-    }
-
-    /** RFC 9162 2.1.4.2. */
-    private static boolean verifyConsistency(long first, long second, byte[] firstHash, byte[] secondHash,
-                                             List<byte[]> proof) {
-        if (first > second || first < 1) {
-            return false;
-        }
-        if (first == second) {
-            return proof.isEmpty() && Arrays.equals(firstHash, secondHash);
-        }
-        List<byte[]> c = new ArrayList<>(proof);
-        if (c.isEmpty()) {
-            return false;
-        }
-        if (Long.bitCount(first) == 1) {
-            c.add(0, firstHash);
-        }
-        long fn = first - 1;
-        long sn = second - 1;
-        if ((fn & 1) == 1) {
-            while ((fn & 1) == 1) {
-                fn >>= 1;
-                sn >>= 1;
-            }
-        }
-        byte[] fr = c.get(0);
-        byte[] sr = c.get(0);
-        for (byte[] ci : c.subList(1, c.size())) {
-            if (sn == 0) {
-                return false;
-            }
-            if ((fn & 1) == 1 || fn == sn) {
-                fr = sha256(new byte[] {1}, ci, fr);
-                sr = sha256(new byte[] {1}, ci, sr);
-                if ((fn & 1) == 0) {
-                    while ((fn & 1) == 0 && fn != 0) {
-                        fn >>= 1;
-                        sn >>= 1;
-                    }
-                }
-            } else {
-                sr = sha256(new byte[] {1}, sr, ci);
-            }
-            fn >>= 1;
-            sn >>= 1;
-        }
-        return sn == 0 && Arrays.equals(fr, firstHash) && Arrays.equals(sr, secondHash);
-    }
-
     // --- the tests ---------------------------------------------------------------------------
 
     @Test
@@ -241,9 +161,9 @@ class MerkleTreeTest {
             for (int m = 0; m < n; m++) {
                 List<byte[]> proof = tree.inclusion(m, n);
                 assertThat(proof).as("leaf %d of %d", m, n).containsExactlyElementsOf(path(m, d.subList(0, n)));
-                assertThat(verifyInclusion(m, n, MerkleTree.leafHash(leaf(m)), proof, root))
+                assertThat(Rfc9162.verifyInclusion(m, n, MerkleTree.leafHash(leaf(m)), proof, root))
                         .as("leaf %d of %d verifies", m, n).isTrue();
-                assertThat(verifyInclusion(m, n, MerkleTree.leafHash(leaf(m + 1)), proof, root))
+                assertThat(Rfc9162.verifyInclusion(m, n, MerkleTree.leafHash(leaf(m + 1)), proof, root))
                         .as("another leaf does not").isFalse();
             }
         }
@@ -259,11 +179,11 @@ class MerkleTreeTest {
                 byte[] first = mth(d.subList(0, m));
                 List<byte[]> proof = tree.consistency(m, n);
                 assertThat(proof).as("%d to %d", m, n).containsExactlyElementsOf(subproof(m, d.subList(0, n), true));
-                assertThat(verifyConsistency(m, n, first, second, proof)).as("%d to %d verifies", m, n).isTrue();
+                assertThat(Rfc9162.verifyConsistency(m, n, first, second, proof)).as("%d to %d verifies", m, n).isTrue();
                 if (m < n) {
                     byte[] forged = second.clone();
                     forged[0] ^= 1;
-                    assertThat(verifyConsistency(m, n, first, forged, proof)).as("another root does not").isFalse();
+                    assertThat(Rfc9162.verifyConsistency(m, n, first, forged, proof)).as("another root does not").isFalse();
                 }
             }
         }
@@ -278,7 +198,7 @@ class MerkleTreeTest {
         }
         byte[] first = honest.snapshot().root(20);
         MerkleTree.Snapshot fork = rewritten.snapshot();
-        assertThat(verifyConsistency(20, 30, first, fork.root(30), fork.consistency(20, 30))).isFalse();
+        assertThat(Rfc9162.verifyConsistency(20, 30, first, fork.root(30), fork.consistency(20, 30))).isFalse();
     }
 
     @Test

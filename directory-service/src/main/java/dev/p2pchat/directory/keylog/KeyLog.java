@@ -33,8 +33,12 @@ public class KeyLog {
     public record Proven(LogEntry entry, List<String> inclusion, SignedHead head) {
     }
 
+    /** An entry with its inclusion proof in the tree of a head given alongside. */
+    public record Included(LogEntry entry, List<String> inclusion) {
+    }
+
     /** A user's key history, oldest first, each entry proven in the tree of {@code head}. */
-    public record History(SignedHead head, List<Proven> entries, boolean truncated) {
+    public record History(SignedHead head, List<Included> entries, boolean truncated) {
     }
 
     /** What to append: the fields of an entry the log does not choose itself. */
@@ -101,8 +105,8 @@ public class KeyLog {
         long needed = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).index() + 1;
         SignedHead signed = signedHead(caughtUp(needed));
         MerkleTree.Snapshot snapshot = tree.snapshot();
-        List<Proven> proven = kept.stream()
-                .map(e -> new Proven(e, hex(snapshot.inclusion(e.index(), signed.size())), signed))
+        List<Included> proven = kept.stream()
+                .map(e -> new Included(e, hex(snapshot.inclusion(e.index(), signed.size()))))
                 .toList();
         return new History(signed, proven, truncated);
     }

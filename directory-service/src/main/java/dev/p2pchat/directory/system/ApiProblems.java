@@ -165,7 +165,7 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> invalidLogRange(InvalidLogRangeException ex, WebRequest request) {
         return problem(ex, request, HttpStatus.BAD_REQUEST, Problems.INVALID_LOG_RANGE, "Invalid log range",
                 "A consistency proof needs 0 < from <= to <= " + ex.size() + " (the log's size).",
-                Map.of("size", ex.size()), new HttpHeaders());
+                Map.of(), new HttpHeaders());
     }
 
     @ExceptionHandler(InvalidRotationException.class)

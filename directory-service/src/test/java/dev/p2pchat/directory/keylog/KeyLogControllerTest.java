@@ -91,14 +91,14 @@ class KeyLogControllerTest {
         mvc.perform(get("/api/v1/log/consistency?from=3&to=2"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.type").value("/problems/invalid-log-range"))
-                .andExpect(jsonPath("$.size").value(5));
+                .andExpect(jsonPath("$.detail").value("A consistency proof needs 0 < from <= to <= 5 (the log's size)."));
     }
 
     @Test
     void aKeyHistoryIsOldestFirstWithProofs() throws Exception {
         when(accounts.existsByUsernameKey("alice")).thenReturn(true);
         when(log.history("alice")).thenReturn(new KeyLog.History(HEAD,
-                List.of(new KeyLog.Proven(ENTRY, List.of("03".repeat(32)), HEAD)), false));
+                List.of(new KeyLog.Included(ENTRY, List.of("03".repeat(32)))), false));
         mvc.perform(get("/api/v1/log/keys/Alice"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.head.size").value(3))
@@ -106,6 +106,7 @@ class KeyLogControllerTest {
                 .andExpect(jsonPath("$.entries[0].entry.kind").value("first"))
                 .andExpect(jsonPath("$.entries[0].entry.previous").value(Matchers.nullValue()))
                 .andExpect(jsonPath("$.entries[0].inclusion[0]").value("03".repeat(32)))
+                .andExpect(jsonPath("$.entries[0].head").doesNotExist())
                 .andExpect(jsonPath("$.truncated").value(false));
     }
 

@@ -58,7 +58,7 @@ class KeyLogTest {
     }
 
     private List<LogEntry> history(String name) {
-        return log.history(name).entries().stream().map(KeyLog.Proven::entry).toList();
+        return log.history(name).entries().stream().map(KeyLog.Included::entry).toList();
     }
 
     private String accountFingerprint(String name) {

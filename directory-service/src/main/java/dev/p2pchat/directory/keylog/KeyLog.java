@@ -51,7 +51,14 @@ public class KeyLog {
     private final Clock clock;
     private final MerkleTree tree = new MerkleTree();
     private final Object catchUp = new Object();
-    private volatile SignedHead head;
+    /** The latest head signed here, with the tree it was signed from (proofs are made on that tree). */
+    private volatile Signed head;
+
+    private record Signed(SignedHead head, MerkleTree.Snapshot tree) {
+        List<String> inclusion(long index) {
+            return hex(tree.inclusion(index, tree.size()));
+        }
+    }
 
     KeyLog(LogEntries entries, LogKey key, Clock clock) {
         this.entries = entries;
@@ -92,8 +99,8 @@ public class KeyLog {
 
     /** {@code entry} (committed) with its inclusion proof in the latest head this instance has. */
     public Proven prove(LogEntry entry) {
-        SignedHead signed = signedHead(caughtUp(entry.index() + 1));
-        return new Proven(entry, hex(tree.snapshot().inclusion(entry.index(), signed.size())), signed);
+        Signed signed = signed(caughtUp(entry.index() + 1));
+        return new Proven(entry, signed.inclusion(entry.index()), signed.head());
     }
 
     /** The user's history, oldest first: the latest {@value #HISTORY_LIMIT} entries. */
@@ -102,18 +109,14 @@ public class KeyLog {
         boolean truncated = newest.size() > HISTORY_LIMIT;
         List<LogEntry> kept = new ArrayList<>(newest.subList(0, Math.min(newest.size(), HISTORY_LIMIT)));
         Collections.reverse(kept);
-        long needed = kept.isEmpty() ? 0 : kept.get(kept.size() - 1).index() + 1;
-        SignedHead signed = signedHead(caughtUp(needed));
-        MerkleTree.Snapshot snapshot = tree.snapshot();
-        List<Included> proven = kept.stream()
-                .map(e -> new Included(e, hex(snapshot.inclusion(e.index(), signed.size()))))
-                .toList();
-        return new History(signed, proven, truncated);
+        Signed signed = signed(caughtUp(entries.committedSize()));
+        List<Included> proven = kept.stream().map(e -> new Included(e, signed.inclusion(e.index()))).toList();
+        return new History(signed.head(), proven, truncated);
     }
 
     /** The head of everything committed so far. */
     public SignedHead head() {
-        return signedHead(caughtUp(entries.committedSize()));
+        return signed(caughtUp(entries.committedSize())).head();
     }
 
     /**
@@ -157,20 +160,21 @@ public class KeyLog {
     }
 
     /** The signed head of {@code snapshot}, or a newer one already signed; one signature per size. */
-    private SignedHead signedHead(MerkleTree.Snapshot snapshot) {
-        SignedHead signed = head;
-        if (signed != null && signed.size() >= snapshot.size()) {
+    private Signed signed(MerkleTree.Snapshot snapshot) {
+        Signed signed = head;
+        if (signed != null && signed.tree().size() >= snapshot.size()) {
             return signed;
         }
         synchronized (this) {
             signed = head;
-            if (signed != null && signed.size() >= snapshot.size()) {
+            if (signed != null && signed.tree().size() >= snapshot.size()) {
                 return signed;
             }
             String root = HEX.formatHex(snapshot.root(snapshot.size()));
             long timestamp = clock.millis();
             byte[] signature = key.sign(SignedHead.signedBytes(snapshot.size(), root, timestamp));
-            signed = new SignedHead(snapshot.size(), root, timestamp, Base64.getEncoder().encodeToString(signature));
+            signed = new Signed(new SignedHead(snapshot.size(), root, timestamp,
+                    Base64.getEncoder().encodeToString(signature)), snapshot);
             head = signed;
             return signed;
         }

@@ -5,6 +5,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An append-only Merkle tree as RFC 9162 section 2.1 defines it: leaf hash
@@ -24,8 +26,17 @@ final class MerkleTree {
 
     static final int HASH = 32;
 
-    /** An immutable view of the first {@code size} leaves. */
-    record Snapshot(long size, byte[][] levels) {
+    /**
+     * An immutable view of the first {@code size} leaves. The subtrees on its right edge (ranges
+     * ending at {@code size}, at most 63 of them, the only ones not kept in the levels) are
+     * remembered in {@code edges} by their start once computed, so that the proofs of a tree
+     * that many readers share cost O(log n) hashes after the first.
+     */
+    record Snapshot(long size, byte[][] levels, Map<Long, byte[]> edges) {
+
+        Snapshot(long size, byte[][] levels) {
+            this(size, levels, new ConcurrentHashMap<>());
+        }
 
         /** The root hash of the first {@code n} leaves ({@code n ≤ size}). */
         byte[] root(long n) {
@@ -96,8 +107,18 @@ final class MerkleTree {
                 int offset = Math.toIntExact((start >>> level) * HASH);
                 return Arrays.copyOfRange(levels[level], offset, offset + HASH);
             }
+            if (end == size) {
+                byte[] known = edges.get(start);
+                if (known != null) {
+                    return known;
+                }
+            }
             long k = largestPowerOfTwoBelow(n);
-            return node(hash(start, start + k), hash(start + k, end));
+            byte[] hash = node(hash(start, start + k), hash(start + k, end));
+            if (end == size) {
+                edges.put(start, hash);
+            }
+            return hash;
         }
 
         private static void check(long n, long size) {

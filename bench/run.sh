@@ -257,7 +257,7 @@ done
 # Every directory the bench starts: a random management port (several run at once), and the
 # per-address throttle out of the way, since every client here comes from 127.0.0.1 (the bench
 # measures the service's capacity; docs/SECURITY.md and OPERATIONS.md describe the throttle).
-BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
+BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_RELAY_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
     DIRECTORY_THROTTLE_FAILEDLOGINS=1000000)
 # start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
 start_directory() {

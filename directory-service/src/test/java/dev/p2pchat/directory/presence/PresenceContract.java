@@ -9,10 +9,10 @@ import dev.p2pchat.directory.session.AuthenticatedUser;
 import dev.p2pchat.directory.session.LoggedOut;
 import dev.p2pchat.directory.system.DirectoryProperties;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,8 +73,12 @@ abstract class PresenceContract {
     protected AuthenticatedUser user(String name) {
         long id = nextId++;
         jdbc().update("insert into account (id, username, username_key, password_hash, created_at) values (?, ?, ?, 'x', ?)",
-                id, name, name.toLowerCase(Locale.ROOT), Timestamp.from(clock.instant()));
+                id, name, name.toLowerCase(Locale.ROOT), utc(clock.instant()));
         return new AuthenticatedUser(id, name, "hash-of-" + name);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     protected Instant lastSeenColumn(AuthenticatedUser user) {
@@ -223,7 +227,7 @@ abstract class PresenceContract {
         expiry.purgeExpired();
 
         assertThat(jdbc().queryForObject("select count(*) from account where last_seen = ?", Long.class,
-                Timestamp.from(renewedAt))).isEqualTo(expired);
+                utc(renewedAt))).isEqualTo(expired);
         assertThat(lastSeenColumn(stays)).isNull();
         assertThat(presence.online(10, null).peers()).extracting(Presence::username).containsExactly("stays");
         assertThat(presence.lookup("gone0").lastSeen()).isEqualTo(renewedAt);
@@ -235,7 +239,7 @@ abstract class PresenceContract {
         presence.goOnline(alice, "127.0.0.1", 7000);
         Instant later = clock.instant().plusSeconds(30);
         // e.g. written by another instance, where the same account logged out later
-        jdbc().update("update account set last_seen = ? where id = ?", Timestamp.from(later), alice.accountId());
+        jdbc().update("update account set last_seen = ? where id = ?", utc(later), alice.accountId());
         clock.advance(Duration.ofSeconds(61));
 
         expiry.purgeExpired();

@@ -254,11 +254,15 @@ for key in log_entries log_row_bytes log_leaf_bytes log_file_bytes_per_entry; do
 done
 
 # ----------------------------------------------------------------------------- directories
-# Every directory the bench starts: a random management port (several run at once), and the
+# Every directory the bench starts: random management and relay ports (several run at once), and the
 # per-address throttle out of the way, since every client here comes from 127.0.0.1 (the bench
 # measures the service's capacity; docs/SECURITY.md and OPERATIONS.md describe the throttle).
+# Presence in the presence table (DIRECTORY_PRESENCE_STORE=table), where Seed put the online
+# peers, rather than in memory (the embedded default, empty at start): a lookup then reads the
+# peer's presence with one more indexed query than the default pays (bench/presence.sh measures
+# the default store, renewals included).
 BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_RELAY_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
-    DIRECTORY_THROTTLE_FAILEDLOGINS=1000000)
+    DIRECTORY_THROTTLE_FAILEDLOGINS=1000000 DIRECTORY_PRESENCE_STORE=table)
 # start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
 start_directory() {
     local name=$1 data=$2 port=$3; shift 3

@@ -31,7 +31,7 @@ class PeerController {
                   @RequestParam(required = false) @Pattern(regexp = ValidUsername.PATTERN,
                           message = "must be a username (the 'next' of the previous page)") String after) {
         PresenceService.Page page = presence.online(limit, after);
-        return new PeerPage(page.peers().stream().map(p -> new PeerSummary(p.getUsername(), p.getUpdatedAt())).toList(),
+        return new PeerPage(page.peers().stream().map(p -> new PeerSummary(p.username(), p.updatedAt())).toList(),
                 page.next());
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
@@ -66,8 +67,25 @@ public record DirectoryProperties(
         }
     }
 
-    /** How long a published address stays online without renewal. */
-    public record Presence(@NotNull @DefaultValue("60s") Duration ttl) {
+    /**
+     * How long a published address stays online without renewal, and where presence is kept:
+     * {@code memory} (this instance only: the embedded default) or {@code table} (the shared
+     * {@code presence} table, UNLOGGED on PostgreSQL: for several instances; the postgres profile's
+     * default). See docs/OPERATIONS.md, "Presence".
+     */
+    public record Presence(@NotNull @DefaultValue("60s") Duration ttl, @NotNull @DefaultValue("memory") Store store) {
+
+        public enum Store { MEMORY, TABLE }
+
+        @ConstructorBinding
+        public Presence {
+        }
+
+        /** The default store, for tests that only set the TTL. */
+        public Presence(Duration ttl) {
+            this(ttl, Store.MEMORY);
+        }
+
         @AssertTrue(message = "must be at least 5 seconds")
         public boolean isTtlLongEnough() {
             return ttl != null && ttl.compareTo(Duration.ofSeconds(5)) >= 0;

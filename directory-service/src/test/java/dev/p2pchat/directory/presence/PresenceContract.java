@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -60,6 +61,12 @@ abstract class PresenceContract {
                 new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)), List.of());
         presence = new PresenceService(store, accounts(), new PeerLookups(jdbcClient()), properties, clock);
         expiry = new PresenceExpiry(store, new LastSeen(jdbc(), transactions()), clock);
+    }
+
+    /** The same the other way: what these tests committed must not meet the next test class. */
+    @AfterEach
+    void leaveNothingBehind() {
+        jdbc().update("delete from account");
     }
 
     protected PresenceService presence() {

@@ -5,6 +5,7 @@ import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
+import dev.p2pchat.peer.keylog.KeyLog;
 import dev.p2pchat.peer.protocol.ErrorCode;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
@@ -39,8 +40,8 @@ public final class Connector {
     private final LadderSettings settings;
 
     public Connector(String me, String token, TlsConfig tls, KnownPeers known, DirectorySource directory,
-                     ConnectEvents events, LadderSettings settings) {
-        this.trust = new Trust(me, token, known, directory, events);
+                     ConnectEvents events, LadderSettings settings, KeyLog keyLog) {
+        this.trust = new Trust(me, token, known, directory, events, keyLog);
         this.tls = tls;
         this.events = events;
         this.settings = settings;
@@ -55,7 +56,7 @@ public final class Connector {
     }
 
     /** Where {@code name} is, from the directory, and which key it must present. */
-    public Target resolve(String name) throws DirectoryException, ConnectException {
+    public Target resolve(String name) throws DirectoryException, ConnectException, IdentityException {
         Directory.Peer peer;
         try {
             peer = trust.directory().lookup(trust.token(), name);
@@ -66,6 +67,8 @@ public final class Connector {
             }
             throw e;
         }
+        // proven by the key log before anything in the answer is used
+        KeyLog.Checked checked = trust.proven(name, peer);
         if (!peer.online() || peer.host() == null || peer.port() == null) {
             throw new ConnectException(ConnectException.Reason.OFFLINE, name + " is offline");
         }
@@ -74,22 +77,26 @@ public final class Connector {
         }
         // the name asked for, never the directory's spelling of it: the directory only supplies where and which key
         return trust.target(name, peer.host(), peer.port(), peer.fingerprint(), peer.reachableBySignal(),
-                peer.localAddresses());
+                peer.localAddresses(), checked);
     }
 
     /**
      * {@code name} at an address the user gave: the key comes from known_peers, or from the
      * directory for a first contact.
      */
-    public Target resolve(String name, String host, int port) throws DirectoryException, ConnectException {
+    public Target resolve(String name, String host, int port)
+            throws DirectoryException, ConnectException, IdentityException {
         String fingerprint = trust.known().fingerprintOf(name).orElse(null);
+        KeyLog.Checked checked = null;
         if (fingerprint == null) {
-            fingerprint = trust.directory().lookup(trust.token(), name).fingerprint();
+            Directory.Peer peer = trust.directory().lookup(trust.token(), name);
+            checked = trust.proven(name, peer);
+            fingerprint = peer.fingerprint();
         }
         if (fingerprint == null) {
             throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
         }
-        return trust.target(name, host, port, fingerprint, false, java.util.List.of());
+        return trust.target(name, host, port, fingerprint, false, java.util.List.of(), checked);
     }
 
     /**

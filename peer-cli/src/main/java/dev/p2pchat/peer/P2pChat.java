@@ -4,7 +4,11 @@ import dev.p2pchat.peer.command.ChatCommand;
 import dev.p2pchat.peer.command.Cli;
 import dev.p2pchat.peer.command.CompletionCommand;
 import dev.p2pchat.peer.command.Failures;
+import dev.p2pchat.peer.command.KeysCommand;
 import dev.p2pchat.peer.command.ListenCommand;
+import dev.p2pchat.peer.command.LogCommand;
+import dev.p2pchat.peer.command.RotateKeyCommand;
+import dev.p2pchat.peer.command.VerifyCommand;
 import dev.p2pchat.peer.command.LoginCommand;
 import dev.p2pchat.peer.command.LogoutCommand;
 import dev.p2pchat.peer.command.LookupCommand;
@@ -30,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "Without a command, starts the guided console (same as 'p2pchat shell')."},
         subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class, PeersCommand.class,
                 LookupCommand.class, WhoamiCommand.class, ListenCommand.class, ChatCommand.class, SendCommand.class,
+                VerifyCommand.class, KeysCommand.class, RotateKeyCommand.class, LogCommand.class,
                 ShellCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

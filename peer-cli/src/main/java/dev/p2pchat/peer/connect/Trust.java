@@ -60,11 +60,7 @@ final class Trust {
     /** The lookup's key as the key log proves it; any failure refuses before anything is dialed. */
     KeyLog.Checked proven(String name, Directory.Peer peer) throws ConnectException, DirectoryException {
         try {
-            KeyLog.Checked checked = keyLog.check(name, peer);
-            if (!checked.logged() && peer.fingerprint() != null) {
-                events.unlogged(name);
-            }
-            return checked;
+            return keyLog.check(name, peer);
         } catch (KeyLogException e) {
             throw new ConnectException(ConnectException.Reason.KEY_LOG, "REFUSED: " + e.getMessage(), e);
         }
@@ -82,6 +78,9 @@ final class Trust {
         if (verdict.status() == KnownPeers.Status.MISMATCH) {
             followRotation(name, verdict.knownFingerprint(), fingerprint, checked);
             return new Target(name, host, port, fingerprint, true, signal, localAddresses);
+        }
+        if (verdict.status() == KnownPeers.Status.UNKNOWN && checked != null && !checked.logged()) {
+            events.unlogged(name); // a first contact that no log vouches for
         }
         return new Target(name, host, port, fingerprint, verdict.status() == KnownPeers.Status.TRUSTED, signal,
                 localAddresses);

@@ -209,6 +209,9 @@ public final class KeyLog {
         if (!state.get().key().signed(theirs)) {
             return new PeerHead(PeerHeadKind.UNCHECKED, ours, theirs, "its head is not signed by the log key");
         }
+        if (theirs.size() == 0) {
+            return new PeerHead(PeerHeadKind.CONSISTENT, ours, theirs, "the empty log is a prefix of every log");
+        }
         try {
             consistent(source.get(), ours, theirs);
             return new PeerHead(PeerHeadKind.CONSISTENT, ours, theirs, "consistent");

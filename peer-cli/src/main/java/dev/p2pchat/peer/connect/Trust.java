@@ -105,7 +105,7 @@ final class Trust {
         }
         switch (change.kind()) {
             case ROTATED -> {
-                known.replace(name, fingerprint);
+                known.rotate(name, fingerprint);
                 events.rotated(name, pinned, fingerprint, change.last().index(), change.steps().size());
             }
             case RESET -> throw new ConnectException(ConnectException.Reason.KEY_CHANGED, "REFUSED: the identity key"
@@ -144,6 +144,30 @@ final class Trust {
     }
 
     /**
+     * Listener side, a dialer known with another key: whether the directory's key log proves
+     * signed rotations from the pinned key to the presented one (known_peers then follows it).
+     * Anything else is reported as a refusal (a reset loudly) and gives false.
+     */
+    private boolean provenRotation(String claimed, String pinned, String presented) throws IdentityException {
+        try {
+            Directory.Peer peer = directory().lookup(token, claimed);
+            if (!presented.equals(peer.fingerprint())) {
+                events.refused(claimed, keyChanged(claimed, pinned, presented));
+                return false;
+            }
+            followRotation(claimed, pinned, presented, keyLog.check(claimed, peer));
+            return true;
+        } catch (ConnectException | KeyLogException e) {
+            events.refused(claimed, e.getMessage().replaceFirst("^REFUSED: ", ""));
+            return false;
+        } catch (DirectoryException e) {
+            events.refused(claimed, keyChanged(claimed, pinned, presented) + " (the directory could not be asked: "
+                    + e.getMessage() + ")");
+            return false;
+        }
+    }
+
+    /**
      * Listener side: whether the key a dialer presented belongs to the name its HELLO claims —
      * known_peers first, then the directory (whose key is then pinned as a peer we met, not one
      * we chose). Returns whether the dialer was one the user chose before this connection: a
@@ -155,7 +179,14 @@ final class Trust {
             if (verdict.status() == KnownPeers.Status.TRUSTED) {
                 return known.chosen(claimed, fingerprint);
             }
-            // not known yet, or known with another key: the directory and its log must vouch for this one
+            if (verdict.status() == KnownPeers.Status.MISMATCH) {
+                if (!provenRotation(claimed, verdict.knownFingerprint(), fingerprint)) {
+                    throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
+                            "your identity key is not the one " + me + " knows for " + claimed);
+                }
+                return known.chosen(claimed, fingerprint);
+            }
+            // not known yet: the directory and its log must vouch for this key
             Directory.Peer peer;
             KeyLog.Checked checked;
             try {
@@ -181,18 +212,8 @@ final class Trust {
                 throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
                         "your identity key is not the one the directory has for " + claimed);
             }
-            if (!checked.logged() && peer.fingerprint() != null) {
+            if (!checked.logged()) {
                 events.unlogged(claimed);
-            }
-            if (verdict.status() == KnownPeers.Status.MISMATCH) {
-                try {
-                    followRotation(claimed, verdict.knownFingerprint(), fingerprint, checked);
-                } catch (ConnectException | DirectoryException e) {
-                    events.refused(claimed, e.getMessage());
-                    throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
-                            "your identity key is not the one " + me + " knows for " + claimed);
-                }
-                return known.chosen(claimed, fingerprint);
             }
             known.rememberMet(claimed, fingerprint);
             events.pinned(claimed, fingerprint);

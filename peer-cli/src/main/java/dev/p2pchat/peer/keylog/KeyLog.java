@@ -3,6 +3,11 @@ package dev.p2pchat.peer.keylog;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.Fingerprints;
+import dev.p2pchat.peer.identity.Identity;
+import dev.p2pchat.peer.identity.IdentityException;
+import java.nio.file.Path;
+import java.security.cert.CertificateEncodingException;
+import java.util.Base64;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Instant;
@@ -220,6 +225,44 @@ public final class KeyLog {
         } catch (DirectoryException e) {
             return new PeerHead(PeerHeadKind.UNCHECKED, ours, theirs, "the directory could not be asked: "
                     + e.getMessage());
+        }
+    }
+
+    /** A rotation done: the old and new identities and the log's proof of the new entry. */
+    public record Rotated(Identity old, Identity current, Checked proof) {
+    }
+
+    /**
+     * Rotates our identity key: a new identity is written beside the current one, the rotation
+     * signed by the old key is sent to the directory, and only once it took the new key does the
+     * new identity replace the old in {@code home} (a refusal leaves the old one in place). The
+     * directory's answer is then checked like a lookup of ourselves; a failed check still leaves
+     * the new identity in place (the directory has it), and is thrown.
+     */
+    public Rotated rotate(String username, String token, Path home, Identity old)
+            throws KeyLogException, DirectoryException, IdentityException {
+        String me = username.toLowerCase(Locale.ROOT);
+        Identity next = Identity.createNext(home);
+        String signature = Rotation.sign(old.privateKey(), me, old.fingerprint(), next.fingerprint());
+        byte[] proof;
+        try {
+            proof = source.get().rotateKey(token, next.fingerprint(),
+                    Base64.getEncoder().encodeToString(old.certificate().getEncoded()), signature);
+        } catch (DirectoryException e) {
+            Identity.discardNext(home);
+            throw e;
+        } catch (CertificateEncodingException e) {
+            Identity.discardNext(home);
+            throw new IdentityException("cannot encode the identity certificate: " + e.getMessage());
+        }
+        Identity current = Identity.promoteNext(home);
+        try {
+            Checked checked = check(me, new Directory.Peer(me, false, null, null, current.fingerprint(), null, null,
+                    null, proof));
+            return new Rotated(old, current, checked);
+        } catch (KeyLogException e) {
+            throw new KeyLogException("your identity key is now " + current.fingerprint() + " (the directory took it),"
+                    + " but its proof fails: " + e.getMessage(), e);
         }
     }
 

@@ -48,6 +48,7 @@ class KeyLogLyingDirectoryTest {
     private HttpServer directory;
     private ServerSocket bait;
     private final AtomicInteger dialed = new AtomicInteger();
+    private final AtomicInteger rotations = new AtomicInteger();
     /** What the directory serves its log from, and the lookup answer for alice. */
     private volatile TestLog log;
     private volatile String lookup;
@@ -83,6 +84,16 @@ class KeyLogLyingDirectoryTest {
         });
         directory.createContext("/api/v1/log/keys/", exchange -> answer(exchange, 200,
                 log.history(exchange.getRequestURI().getPath().substring("/api/v1/log/keys/".length()))));
+        directory.createContext("/api/v1/keys/current", exchange -> {
+            var body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(exchange.getRequestBody());
+            if (rotations.getAndIncrement() > 0 || !"PUT".equals(exchange.getRequestMethod())) {
+                answer(exchange, 400, "{\"title\":\"Bad Request\",\"detail\":\"refused\"}");
+                return;
+            }
+            log.rotationAsSent("mallory", body.get("fingerprint").asString(), body.get("certificate").asString(),
+                    body.get("signature").asString());
+            answer(exchange, 200, log.proof("mallory"));
+        });
         directory.start();
         String url = "http://127.0.0.1:" + directory.getAddress().getPort();
         Path home = tmp.resolve("me");
@@ -241,6 +252,29 @@ class KeyLogLyingDirectoryTest {
         assertThat(keys.exit()).as(keys.err()).isZero();
         assertThat(keys.out()).contains("#0").contains("first key").contains("#2")
                 .contains("rotation, signed by the previous key  (known_peers)");
+    }
+
+    @Test
+    void rotateKeySignsWithTheOldKeyAndReplacesTheIdentityOnlyOnceTheDirectoryTookIt() throws Exception {
+        Identity old = Identity.loadOrCreate(me.home());
+        log = new TestLog().first("mallory", old.fingerprint());
+
+        Peer.Result rotate = me.run("", "rotate-key");
+
+        assertThat(rotate.exit()).as(rotate.err()).isZero();
+        Identity current = Identity.loadOrCreate(me.home());
+        assertThat(current.fingerprint()).isNotEqualTo(old.fingerprint());
+        assertThat(rotate.err()).contains("key log has the rotation as entry #1");
+        // what the directory logged is a valid rotation from the old key, anyone can check it
+        Peer.Result keys = me.run("", "keys", "mallory");
+        assertThat(keys.out()).contains("#1").contains("rotation, signed by the previous key");
+        assertThat(me.home().resolve(Identity.NEXT_KEY_FILE)).doesNotExist();
+
+        // the directory refuses the next one: the identity stays as it was
+        Peer.Result refused = me.run("", "rotate-key");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(current.fingerprint());
+        assertThat(me.home().resolve(Identity.NEXT_KEY_FILE)).doesNotExist();
     }
 
     @Test

@@ -99,6 +99,12 @@ public final class TestLog {
         return this;
     }
 
+    /** A rotation as a client sent it (the directory's checks are not this log's business). */
+    public TestLog rotationAsSent(String username, String fingerprint, String certificate, String signature) {
+        add(username, "rotation", fingerprint, latest(username)[3], certificate, signature);
+        return this;
+    }
+
     /** Rewrites entry {@code index}'s fingerprint, as a directory that changes history would. */
     public TestLog rewrite(int index, String fingerprint) {
         entries.get(index)[3] = fingerprint;

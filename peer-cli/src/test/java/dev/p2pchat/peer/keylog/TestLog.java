@@ -220,6 +220,10 @@ public final class TestLog {
                 + "\",\"fingerprint\":\"" + fingerprint() + "\"}";
     }
 
+    public String rootHash() {
+        return HEX.formatHex(mth(0, entries.size()));
+    }
+
     public String head() {
         return head(entries.size());
     }

@@ -23,6 +23,9 @@ all_targets=(
     "peer-cli FileNamesFuzzTest#sanitize"
     "peer-cli KnownPeersFuzzTest#load"
     "peer-cli KnownPeersFuzzTest#remember"
+    "peer-cli KeyLogJsonFuzzTest#proof"
+    "peer-cli KeyLogJsonFuzzTest#consistency"
+    "peer-cli KeyLogJsonFuzzTest#historyAndLogKey"
     "directory-service DirectoryApiFuzzTest#request"
 )
 

@@ -22,11 +22,16 @@ public sealed interface Frame {
      * {@code username} follows the directory's rule (3 to 32 of A-Z a-z 0-9 _ . -, starting
      * with a letter or digit); {@code client} names the software, at most 128 characters.
      */
-    record Hello(int version, String username, String client) implements Frame {
+    record Hello(int version, String username, String client, LogHead logHead) implements Frame {
         public Hello {
             Checks.range("version", version, 1, Integer.MAX_VALUE);
             Checks.username(username);
             Checks.text("client", client, 0, Frames.MAX_CLIENT_CHARS);
+        }
+
+        /** Without a key log head (optional: older peers send none). */
+        public Hello(int version, String username, String client) {
+            this(version, username, client, null);
         }
 
         /** A HELLO for this protocol version. */
@@ -34,9 +39,30 @@ public sealed interface Frame {
             return new Hello(Frames.PROTOCOL_VERSION, username, client);
         }
 
+        /** A HELLO for this protocol version with the latest key log head we verified (or null). */
+        public static Hello of(String username, String client, LogHead logHead) {
+            return new Hello(Frames.PROTOCOL_VERSION, username, client, logHead);
+        }
+
         @Override
         public FrameType type() {
             return FrameType.HELLO;
+        }
+    }
+
+    /**
+     * HELLO's optional {@code logHead}: the latest signed tree head of the directory's key log
+     * the sender verified, and the fingerprint of the log key that signed it, so that two peers
+     * can see whether the directory shows them the same log. Only its form is checked here; the
+     * signature and consistency are the key log's business.
+     */
+    record LogHead(String logKey, long size, String rootHash, long timestamp, String signature) {
+        public LogHead {
+            Checks.sha256("logHead.logKey", logKey);
+            Checks.nonNegative("logHead.size", size);
+            Checks.sha256("logHead.rootHash", rootHash);
+            Checks.nonNegative("logHead.timestamp", timestamp);
+            Checks.base64("logHead.signature", signature, Frames.MAX_SIGNATURE_CHARS);
         }
     }
 

@@ -47,8 +47,11 @@ final class FrameCodec {
         return switch (type) {
             case HELLO -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
+                JsonFields head = f.optionalObject("logHead");
                 yield f.build(() -> new Hello((int) f.integer("version", 1, Integer.MAX_VALUE),
-                        f.string("username"), f.string("client")));
+                        f.string("username"), f.string("client"), head == null ? null : new Frame.LogHead(
+                                head.string("logKey"), head.nonNegative("size"), head.string("rootHash"),
+                                head.nonNegative("timestamp"), head.string("signature"))));
             }
             case CHAT -> decodeChat(buf, length);
             case FILE_OFFER -> {
@@ -93,7 +96,14 @@ final class FrameCodec {
         return switch (frame.type()) {
             case HELLO -> {
                 Hello h = (Hello) frame;
-                yield json(object().put("version", h.version()).put("username", h.username()).put("client", h.client()));
+                ObjectNode node = object().put("version", h.version()).put("username", h.username())
+                        .put("client", h.client());
+                if (h.logHead() != null) {
+                    Frame.LogHead l = h.logHead();
+                    node.putObject("logHead").put("logKey", l.logKey()).put("size", l.size()).put("rootHash", l.rootHash())
+                            .put("timestamp", l.timestamp()).put("signature", l.signature());
+                }
+                yield json(node);
             }
             case CHAT -> ((Chat) frame).text().getBytes(StandardCharsets.UTF_8);
             case FILE_OFFER -> {
@@ -249,6 +259,18 @@ final class FrameCodec {
                 return null;
             }
             return string(field);
+        }
+
+        /** An object member that may be absent or null (both give null), read with the same rules. */
+        JsonFields optionalObject(String field) throws ProtocolException {
+            JsonNode node = object.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw bad("field '" + field + "' must be an object");
+            }
+            return new JsonFields(type, node);
         }
 
         boolean bool(String field) throws ProtocolException {

@@ -65,12 +65,28 @@ public sealed interface Frame {
         }
     }
 
-    /** The sender offers a file: an id it chose (unique on this connection), a name and a size. */
-    record FileOffer(long id, String name, long size) implements Frame {
+    /**
+     * The sender offers a file: an id it chose (unique on this connection), a name and a size.
+     * A file of a folder being sent also has a {@code path}: the folders above it, from the top
+     * folder sent, joined with {@code /} (null for a single file); an empty folder itself is
+     * offered with {@code folder} true and size 0.
+     */
+    record FileOffer(long id, String name, long size, String path, boolean folder) implements Frame {
         public FileOffer {
             Checks.id(id);
             Checks.text("name", name, 1, Frames.MAX_FILE_NAME_CHARS);
             Checks.nonNegative("size", size);
+            if (path != null) {
+                Checks.text("path", path, 1, Frames.MAX_FILE_PATH_CHARS);
+            }
+            if (folder && size != 0) {
+                throw new IllegalArgumentException("a folder is offered with size 0, not " + size);
+            }
+        }
+
+        /** A single file, outside any folder. */
+        public FileOffer(long id, String name, long size) {
+            this(id, name, size, null, false);
         }
 
         @Override

@@ -53,7 +53,8 @@ final class FrameCodec {
             case CHAT -> decodeChat(buf, length);
             case FILE_OFFER -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
-                yield f.build(() -> new FileOffer(f.id(), f.string("name"), f.nonNegative("size")));
+                yield f.build(() -> new FileOffer(f.id(), f.string("name"), f.nonNegative("size"),
+                        f.optionalString("path"), f.optionalBool("folder")));
             }
             case FILE_ACCEPT -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
@@ -98,7 +99,14 @@ final class FrameCodec {
             case CHAT -> ((Chat) frame).text().getBytes(StandardCharsets.UTF_8);
             case FILE_OFFER -> {
                 FileOffer o = (FileOffer) frame;
-                yield json(object().put("id", o.id()).put("name", o.name()).put("size", o.size()));
+                ObjectNode node = object().put("id", o.id()).put("name", o.name()).put("size", o.size());
+                if (o.path() != null) {
+                    node.put("path", o.path());
+                }
+                if (o.folder()) {
+                    node.put("folder", true);
+                }
+                yield json(node);
             }
             case FILE_ACCEPT -> {
                 FileAccept a = (FileAccept) frame;
@@ -249,6 +257,12 @@ final class FrameCodec {
                 return null;
             }
             return string(field);
+        }
+
+        /** A boolean member that may be absent or null (both give false). */
+        boolean optionalBool(String field) throws ProtocolException {
+            JsonNode node = object.get(field);
+            return node != null && !node.isNull() && bool(field);
         }
 
         boolean bool(String field) throws ProtocolException {

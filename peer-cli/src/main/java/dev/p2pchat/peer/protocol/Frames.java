@@ -38,6 +38,8 @@ public final class Frames {
 
     /** FILE_OFFER {@code name}: 1 to 1024 characters. */
     public static final int MAX_FILE_NAME_CHARS = 1024;
+    /** FILE_OFFER {@code path}: 1 to 1024 characters (with a name of 1024, still within a JSON payload, escaped). */
+    public static final int MAX_FILE_PATH_CHARS = 1024;
 
     /** FILE_REJECT / CLOSE {@code reason} and ERROR {@code message}: at most 1024 characters. */
     public static final int MAX_TEXT_CHARS = 1024;

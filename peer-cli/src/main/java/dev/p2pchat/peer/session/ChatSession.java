@@ -253,15 +253,28 @@ public final class ChatSession {
 
     /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
     public CompletableFuture<Transfer.Result> sendFile(Path file) {
+        return offer(file, null, false);
+    }
+
+    /**
+     * Offers one entry of a folder being sent (a file, or an empty folder, with the folders above
+     * it); links are not followed. Completes as {@link #sendFile}.
+     */
+    public CompletableFuture<Transfer.Result> send(Outbox.Entry entry) {
+        return offer(entry.source(), entry.path(), entry.folder());
+    }
+
+    private CompletableFuture<Transfer.Result> offer(Path file, String path, boolean folder) {
         if (Thread.currentThread() != readerThread) {
-            return transfers.send(file);
+            return transfers.send(file, path, folder);
         }
         // called back on the reader (an event handler): offers are written in id order by the
         // caller, and the reader must not wait for the wire, so a worker offers it
         try {
-            return CompletableFuture.supplyAsync(() -> transfers.send(file), fileWorkers).thenCompose(sent -> sent);
+            return CompletableFuture.supplyAsync(() -> transfers.send(file, path, folder), fileWorkers)
+                    .thenCompose(sent -> sent);
         } catch (RejectedExecutionException closed) {
-            return transfers.send(file); // the session is over: this fails at once
+            return transfers.send(file, path, folder); // the session is over: this fails at once
         }
     }
 

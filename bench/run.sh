@@ -36,10 +36,12 @@ done
 if [[ $MODE == quick ]]; then
     FILE_MIB=64; CHAT_MESSAGES=2000; CHAT_WARMUP=1000; CONNECTS=20; CONNECT_WARMUP=5
     ACCOUNTS=10000; ONLINE=1000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
+    TREE_SMALL=300; TREE_DIRS=10; TREE_LARGE=2; TREE_LARGE_MIB=4; FOLDER_ROUNDS=1
     WRK_SECONDS=3; WRK_WARMUP=1; WARM_CHUNK=1; WARM_MIN_CHUNKS=1; WARM_MAX_CHUNKS=1; LOGIN_SECONDS=3; BCRYPT_SECONDS=2; ROUNDS=1; TRANSFER_ROUNDS=1; STARTUP_RUNS=3
 else
     FILE_MIB=1024; CHAT_MESSAGES=100000; CHAT_WARMUP=20000; CONNECTS=200; CONNECT_WARMUP=50
     ACCOUNTS=1000000; ONLINE=100000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
+    TREE_SMALL=10000; TREE_DIRS=100; TREE_LARGE=3; TREE_LARGE_MIB=64; FOLDER_ROUNDS=2
     WRK_SECONDS=10; WRK_WARMUP=5; WARM_CHUNK=15; WARM_MIN_CHUNKS=12; WARM_MAX_CHUNKS=20; LOGIN_SECONDS=20; BCRYPT_SECONDS=20; ROUNDS=3; TRANSFER_ROUNDS=3; STARTUP_RUNS=20
 fi
 CORES=$(nproc)
@@ -378,7 +380,7 @@ wormhole_transfer() {
     line=$(grep '^WHRESULT' "$WORK/$label.out" || true)
     [[ -n $line ]] || die "$label: wormhole-pair.sh failed (see $WORK/$label.err, $WORK/$label-*.err)"
     got=$out/$(basename "$what")
-    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got") == $(content_sha "$what") ]]; then ok=yes; fi
+    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got") == $(expected_sha "$what") ]]; then ok=yes; fi
     res "$label.exit" "$rc"
     res "$label.verified" "$ok"
     res "$label.seconds" "$(field " $line" seconds)"
@@ -388,6 +390,11 @@ wormhole_transfer() {
     res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-receive.time")) / ($BYTES / 1073741824)")"
     rm -rf "$out"
     [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-*.err)"
+}
+declare -A EXPECTED_SHA
+expected_sha() { # the content_sha of a source, computed once
+    [[ -n ${EXPECTED_SHA[$1]:-} ]] || EXPECTED_SHA[$1]=$(content_sha "$1")
+    echo "${EXPECTED_SHA[$1]}"
 }
 # content_sha FILE|FOLDER: the SHA-256 of a file, or of a folder's listing (every path, folders
 # included) with each file's SHA-256
@@ -400,8 +407,8 @@ content_sha() {
 # p2pchat_transfer LABEL JAVA_OPTS_SENDER JAVA_OPTS_RECEIVER: `listen --once` on bob, `send` on
 # alice; wall time of `send` (JVM start to exit after the receiver's FILE_RESULT), peak RSS of
 # both, the received file's SHA-256 checked against the source
-p2pchat_transfer() {
-    local label=$1 send_opts=$2 listen_opts=$3 i rc
+p2pchat_transfer() {   # [WHAT]: a file or folder to send instead of $SRC
+    local label=$1 send_opts=$2 listen_opts=$3 what=${4:-$SRC} i rc
     rm -rf "$WORK/home-bob/downloads"
     start "$label-listen" env P2PCHAT_JAVA_OPTS="$listen_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-listen.time" \
         "$P2P" --home "$WORK/home-bob" listen --once --accept auto
@@ -415,20 +422,20 @@ p2pchat_transfer() {
     local t0; t0=$(now_ns)
     rc=0
     P2PCHAT_JAVA_OPTS="$send_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-send.time" \
-        "$P2P" --home "$WORK/home-alice" send "$BOB" "$SRC" </dev/null >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
+        "$P2P" --home "$WORK/home-alice" send "$BOB" "$what" </dev/null >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
     local t1; t1=$(now_ns)
     for (( i = 0; i < 600; i++ )); do kill -0 "$listen_pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$listen_pid" 2>/dev/null; then log "$label: listen still running after the transfer; stopping it"; stop_group "$listen_pid" 5; fi
     wait "$listen_pid" 2>/dev/null || true
     forget "$listen_pid"
     local got ok=no
-    got="$WORK/home-bob/downloads/$(basename "$SRC")"
-    if (( rc == 0 )) && [[ -f $got ]] && [[ $(sha256sum "$got" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
+    got="$WORK/home-bob/downloads/$(basename "$what")"
+    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got") == $(expected_sha "$what") ]]; then ok=yes; fi
     res "$label.exit" "$rc"
     record_transfer "$label" "$ok" "$t0" "$t1" "$WORK/$label-send.time" "$WORK/$label-listen.time"
     local line; line=$(grep -o "Sent .* in .*verified" "$WORK/$label-send.err" | tail -1 || true)
     res "$label.cli_says" "\"${line:-?}\""
-    rm -f "$got"
+    rm -rf "$got"
     [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-send.err, $WORK/$label-listen.err)"
 }
 
@@ -537,7 +544,9 @@ transfer_rows() {
 | file transfer CPU cost, both ends (CPU-s per GiB, information: robust to other load) | $(fmt "${R[transfer.p2pchat_cpu_s_per_gib]}") | (a) pipe $(fmt "${R[transfer.pipe_cpu_s_per_gib]}"); (b) scp $(fmt "${R[scp.cpu_s_per_gib]}") | $(ratio "${R[transfer.p2pchat_cpu_s_per_gib]}" "${R[transfer.pipe_cpu_s_per_gib]}") × (a) | — | — |
 | transfer memory: sender peak RSS (MB) | $(fmt "${R[transfer.sender_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.sender_rss_mb]} <= 200") |
 | transfer memory: receiver peak RSS (MB) | $(fmt "${R[transfer.receiver_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.receiver_rss_mb]} <= 200") |
-| transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |"
+| transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |
+| folder: $TREE_SMALL × 4 KiB in $TREE_DIRS folders + $TREE_LARGE × $TREE_LARGE_MIB MiB, \`send NAME DIR\` (s, end to end, verified: ${R[tree.verified]}) | $(fmt "${R[tree.p2pchat_s]}") | (w) magic-wormhole (zips first) $(fmt "${R[tree.wormhole_s]}") | $(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") × as fast | ≥ 2 × as fast | $(met "$(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") >= 2") |
+| folder CPU, both ends together (CPU-s) | $(fmt "${R[tree.p2pchat_cpu_s]}") | (w) magic-wormhole $(fmt "${R[tree.wormhole_cpu_s]}") | $(ratio "${R[tree.p2pchat_cpu_s]}" "${R[tree.wormhole_cpu_s]}") | — | — |"
     TRANSFER_DETAILS="- File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); magic-wormhole: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[wh$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). magic-wormhole peak RSS sender/receiver: $(fmt "${R[wh1.sender_rss_mb]}") / $(fmt "${R[wh1.receiver_rss_mb]}") MB (it does not fsync what it received). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB."
 }
 # report: the table, the machine and the details into results.md, and on the terminal
@@ -588,6 +597,7 @@ pipe_transfer pipe-nofsync --fsync false   # information: what the final fsync c
 log "file transfer with -Xmx64m on both peers"
 p2pchat_transfer xmx64 "$PEER_JAVA_OPTS -Xmx64m" "$PEER_JAVA_OPTS -Xmx64m"
 
+
 best() { # PREFIX SUFFIX: the highest value of R[PREFIX<round>SUFFIX]
     local r v best=
     for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do
@@ -599,9 +609,9 @@ best() { # PREFIX SUFFIX: the highest value of R[PREFIX<round>SUFFIX]
 maxof() { # PREFIX SUFFIX: the highest value (peak memory over the rounds)
     best "$@"
 }
-lowest() { # PREFIX SUFFIX: the lowest value over the rounds
+lowest() { # PREFIX SUFFIX [ROUNDS]: the lowest value over the rounds
     local r
-    for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do echo "${R[$1$r$2]}"; done | sort -g | head -1
+    for (( r = 1; r <= ${3:-$TRANSFER_ROUNDS}; r++ )); do echo "${R[$1$r$2]}"; done | sort -g | head -1
 }
 res transfer.p2pchat_mb_per_s "$(best p2p .mb_per_s)"
 res transfer.pipe_mb_per_s "$(best pipe .mb_per_s)"
@@ -617,6 +627,35 @@ res transfer.all_verified "$all_verified"
 wh_verified=yes
 for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do [[ ${R[wh$r.verified]} == yes ]] || wh_verified=no; done
 res transfer.wormhole_verified "$wh_verified"
+
+# A folder of many small files and a few large ones, in tmpfs: p2pchat sends the tree (offers
+# pipelined), magic-wormhole zips it first and unpacks it on arrival
+log "folder transfer: $TREE_SMALL files of 4 KiB in $TREE_DIRS folders + $TREE_LARGE of $TREE_LARGE_MIB MiB, p2pchat vs magic-wormhole (x$FOLDER_ROUNDS, alternating)"
+TREE=$SHM/tree/bench-tree
+mkdir -p "$TREE/empty"
+for (( d = 0; d < TREE_DIRS; d++ )); do mkdir -p "$TREE/dir$d"; done
+head -c "$(( TREE_SMALL * 4096 ))" /dev/urandom | split -a 5 -d -b 4096 - "$TREE/small-"
+for (( i = 0; i < TREE_SMALL; i++ )); do
+    printf -v f 'small-%05d' "$i"
+    mv "$TREE/$f" "$TREE/dir$(( i % TREE_DIRS ))/$f"
+done
+for (( i = 0; i < TREE_LARGE; i++ )); do head -c "$(( TREE_LARGE_MIB * 1048576 ))" /dev/urandom >"$TREE/large-$i.bin"; done
+BYTES=$(( TREE_SMALL * 4096 + TREE_LARGE * TREE_LARGE_MIB * 1048576 ))
+res tree.bytes "$BYTES"
+for (( round = 1; round <= FOLDER_ROUNDS; round++ )); do
+    p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS" "$TREE"
+    wormhole_transfer "whtree$round" "$TREE"
+done
+res tree.p2pchat_s "$(lowest p2ptree .seconds "$FOLDER_ROUNDS")"
+res tree.wormhole_s "$(lowest whtree .seconds "$FOLDER_ROUNDS")"
+res tree.p2pchat_cpu_s "$(calc "$(lowest p2ptree .cpu_s_per_gib "$FOLDER_ROUNDS") * $BYTES / 1073741824")"
+res tree.wormhole_cpu_s "$(calc "$(lowest whtree .cpu_s_per_gib "$FOLDER_ROUNDS") * $BYTES / 1073741824")"
+tree_verified=yes
+for (( r = 1; r <= FOLDER_ROUNDS; r++ )); do
+    [[ ${R[p2ptree$r.verified]} == yes && ${R[whtree$r.verified]} == yes ]] || tree_verified=no
+done
+res tree.verified "$tree_verified"
+BYTES=$FILE_BYTES
 
 if [[ $SCOPE == transfers ]]; then
     stop_group "$SMALL_PID" 30; forget "$SMALL_PID"

@@ -371,8 +371,8 @@ GIB=$(calc "$FILE_BYTES / 1073741824")
 # mailbox server and transit relay, the pair in its own network namespace (wormhole-pair.sh);
 # wall time from `wormhole send` to both ends' exit, RSS and CPU of both ends; verified against
 # the source (a folder: every file's path and SHA-256)
-wormhole_transfer() {
-    local label=$1 what=$2 out=$WORK/$1-received rc=0 line got ok=no
+wormhole_transfer() {   # [files-only]: compare files only (wormhole's zip leaves empty folders out)
+    local label=$1 what=$2 only=${3:-} out=$WORK/$1-received rc=0 line got ok=no
     rm -rf "$out"; mkdir -p "$out"
     start "$label" unshare -n "$HERE/wormhole-pair.sh" "$what" "$out" "$WORK/$label"
     wait "$STARTED_PID" || rc=$?
@@ -380,7 +380,7 @@ wormhole_transfer() {
     line=$(grep '^WHRESULT' "$WORK/$label.out" || true)
     [[ -n $line ]] || die "$label: wormhole-pair.sh failed (see $WORK/$label.err, $WORK/$label-*.err)"
     got=$out/$(basename "$what")
-    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got") == $(expected_sha "$what") ]]; then ok=yes; fi
+    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got" $only) == $(expected_sha "$what" $only) ]]; then ok=yes; fi
     res "$label.exit" "$rc"
     res "$label.verified" "$ok"
     res "$label.seconds" "$(field " $line" seconds)"
@@ -392,15 +392,18 @@ wormhole_transfer() {
     [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-*.err)"
 }
 declare -A EXPECTED_SHA
-expected_sha() { # the content_sha of a source, computed once
-    [[ -n ${EXPECTED_SHA[$1]:-} ]] || EXPECTED_SHA[$1]=$(content_sha "$1")
-    echo "${EXPECTED_SHA[$1]}"
+expected_sha() { # SOURCE [files-only]: the content_sha of a source, computed once
+    local key="$1 ${2:-}"
+    [[ -n ${EXPECTED_SHA[$key]:-} ]] || EXPECTED_SHA[$key]=$(content_sha "$1" "${2:-}")
+    echo "${EXPECTED_SHA[$key]}"
 }
-# content_sha FILE|FOLDER: the SHA-256 of a file, or of a folder's listing (every path, folders
-# included) with each file's SHA-256
+# content_sha FILE|FOLDER [files-only]: the SHA-256 of a file, or of a folder's listing (every
+# path, folders included unless files-only) with each file's SHA-256
 content_sha() {
     if [[ -f $1 ]]; then sha256sum "$1" | cut -d' ' -f1; return; fi
-    (cd "$1" && { find . -type d | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } \
+    local folders=(find . -type d)
+    [[ ${2:-} != files-only ]] || folders=(true)
+    (cd "$1" && { "${folders[@]}" | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } \
         | sha256sum | cut -d' ' -f1)
 }
 
@@ -643,8 +646,12 @@ for (( i = 0; i < TREE_LARGE; i++ )); do head -c "$(( TREE_LARGE_MIB * 1048576 )
 BYTES=$(( TREE_SMALL * 4096 + TREE_LARGE * TREE_LARGE_MIB * 1048576 ))
 res tree.bytes "$BYTES"
 for (( round = 1; round <= FOLDER_ROUNDS; round++ )); do
-    p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS" "$TREE"
-    wormhole_transfer "whtree$round" "$TREE"
+    if (( round == 1 )); then
+        p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS $(jfr_opt cli-send-tree)" "$PEER_JAVA_OPTS $(jfr_opt cli-listen-tree)" "$TREE"
+    else
+        p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS" "$TREE"
+    fi
+    wormhole_transfer "whtree$round" "$TREE" files-only
 done
 res tree.p2pchat_s "$(lowest p2ptree .seconds "$FOLDER_ROUNDS")"
 res tree.wormhole_s "$(lowest whtree .seconds "$FOLDER_ROUNDS")"

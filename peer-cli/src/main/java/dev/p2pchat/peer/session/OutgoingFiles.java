@@ -210,7 +210,8 @@ final class OutgoingFiles {
             return;
         }
         MessageDigest digest = Transfers.sha256();
-        byte[] buffer = new byte[Transfers.CHUNK];
+        // no larger than the file: ten thousand small files must not cost ten thousand full chunks
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(Transfers.CHUNK, transfer.size()))];
         try (FileChannel channel = out.path == null ? FileChannel.open(out.file, StandardOpenOption.READ)
                 : FileChannel.open(out.file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             if (offset > 0) {

@@ -63,7 +63,7 @@ public final class SendCommand implements Callable<Integer> {
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             ChatSession chat = ChatCommand.connect(cli, access, console, name, address, ReceivePolicy.refuseAll());
-            List<Outbox.Sent> sent = Outbox.send(chat, listing.entries(), Outbox.WINDOW, (entry, result) -> { });
+            List<Outbox.Sent> sent = Outbox.send(chat, listing.entries(), (entry, result) -> { });
             if (chat.isOpen()) {
                 chat.close("done");
             }

@@ -6,6 +6,7 @@ import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
 import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.session.Handshake;
@@ -138,8 +139,9 @@ public final class Connector {
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());
         FrameWriter writer = new FrameWriter(connection.out());
+        Frame.Hello hello;
         try {
-            Handshake.dial(wire, reader, writer, trust.me(), target.username(), Handshake.TIMEOUT);
+            hello = Handshake.dial(wire, reader, writer, trust.me(), target.username(), Handshake.TIMEOUT);
         } catch (PeerRefusedException e) {
             throw new ConnectException(e.code() == ErrorCode.IDENTITY_MISMATCH ? ConnectException.Reason.IDENTITY_MISMATCH
                     : ConnectException.Reason.UNREACHABLE, e.getMessage(), e);
@@ -148,7 +150,8 @@ public final class Connector {
             throw new ConnectException(ConnectException.Reason.UNREACHABLE, "handshake with " + target.username()
                     + " failed: " + e.getMessage(), e);
         }
-        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer);
+        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
     }
 
     /**
@@ -164,7 +167,8 @@ public final class Connector {
                 (claimed, fingerprint) -> knownBefore[0] = trust.verify(claimed, fingerprint), Handshake.TIMEOUT);
         String endpoint = Endpoints.format(connection.remoteAddress().getAddress().getHostAddress(),
                 connection.remoteAddress().getPort());
-        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer);
+        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
     }
 
     private static Duration since(long start) {

@@ -22,11 +22,26 @@ public sealed interface Frame {
      * {@code username} follows the directory's rule (3 to 32 of A-Z a-z 0-9 _ . -, starting
      * with a letter or digit); {@code client} names the software, at most 128 characters.
      */
-    record Hello(int version, String username, String client) implements Frame {
+    record Hello(int version, String username, String client, int files) implements Frame {
         public Hello {
             Checks.range("version", version, 1, Integer.MAX_VALUE);
             Checks.username(username);
             Checks.text("client", client, 0, Frames.MAX_CLIENT_CHARS);
+            Checks.range("files", files, 0, Frames.MAX_FILES_AT_ONCE);
+        }
+
+        /** Without {@code files}: a peer that takes the protocol's minimum of files at once. */
+        public Hello(int version, String username, String client) {
+            this(version, username, client, 0);
+        }
+
+        /**
+         * How many files the sender of this HELLO takes at once (offered and not yet answered
+         * by FILE_RESULT or FILE_REJECT): its {@code files}, or {@link Frames#MIN_FILES_AT_ONCE}
+         * when it did not say.
+         */
+        public int filesAtOnce() {
+            return files == 0 ? Frames.MIN_FILES_AT_ONCE : Math.max(files, Frames.MIN_FILES_AT_ONCE);
         }
 
         /** A HELLO for this protocol version. */

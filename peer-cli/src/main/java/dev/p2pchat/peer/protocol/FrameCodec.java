@@ -48,7 +48,7 @@ final class FrameCodec {
             case HELLO -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
                 yield f.build(() -> new Hello((int) f.integer("version", 1, Integer.MAX_VALUE),
-                        f.string("username"), f.string("client")));
+                        f.string("username"), f.string("client"), (int) f.optionalInteger("files", 0, Frames.MAX_FILES_AT_ONCE)));
             }
             case CHAT -> decodeChat(buf, length);
             case FILE_OFFER -> {
@@ -94,7 +94,12 @@ final class FrameCodec {
         return switch (frame.type()) {
             case HELLO -> {
                 Hello h = (Hello) frame;
-                yield json(object().put("version", h.version()).put("username", h.username()).put("client", h.client()));
+                ObjectNode node = object().put("version", h.version()).put("username", h.username())
+                        .put("client", h.client());
+                if (h.files() > 0) {
+                    node.put("files", h.files());
+                }
+                yield json(node);
             }
             case CHAT -> ((Chat) frame).text().getBytes(StandardCharsets.UTF_8);
             case FILE_OFFER -> {
@@ -271,6 +276,12 @@ final class FrameCodec {
                 throw bad("field '" + field + "' must be a boolean");
             }
             return node.booleanValue();
+        }
+
+        /** An integer member in {@code min..max} that may be absent or null (both give 0). */
+        long optionalInteger(String field, long min, long max) throws ProtocolException {
+            JsonNode node = object.get(field);
+            return node == null || node.isNull() ? 0 : integer(field, min, max);
         }
 
         /** An integer member in {@code min..max}; {@code 5.0} or {@code "5"} is not an integer. */

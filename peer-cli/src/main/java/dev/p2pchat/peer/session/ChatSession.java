@@ -83,6 +83,7 @@ public final class ChatSession {
     private final CompletableFuture<Ending> ended = new CompletableFuture<>();
     private final ExecutorService fileWorkers;
     private final ThreadPoolExecutor replies;
+    private final int peerFilesAtOnce;
     private final AtomicBoolean pinging = new AtomicBoolean();
     private final AtomicBoolean overwhelmed = new AtomicBoolean();
     private volatile Thread readerThread;
@@ -99,6 +100,15 @@ public final class ChatSession {
     public ChatSession(String peer, boolean dialer, Wire wire, FrameReader reader, FrameWriter writer, Events events,
                        TransferEvents transferEvents, ReceivePolicy policy, ScheduledExecutorService timers,
                        Liveness liveness) {
+        this(peer, dialer, wire, reader, writer, events, transferEvents, policy, timers, liveness,
+                Frames.MIN_FILES_AT_ONCE);
+    }
+
+    /** @param peerFilesAtOnce how many files the peer takes at once, as its HELLO said */
+    public ChatSession(String peer, boolean dialer, Wire wire, FrameReader reader, FrameWriter writer, Events events,
+                       TransferEvents transferEvents, ReceivePolicy policy, ScheduledExecutorService timers,
+                       Liveness liveness, int peerFilesAtOnce) {
+        this.peerFilesAtOnce = peerFilesAtOnce;
         this.peer = peer;
         this.wire = wire;
         this.reader = reader;
@@ -141,6 +151,11 @@ public final class ChatSession {
 
     public String peer() {
         return peer;
+    }
+
+    /** How many files the peer takes at once (its HELLO's {@code files}, or the protocol's minimum). */
+    public int peerFilesAtOnce() {
+        return peerFilesAtOnce;
     }
 
     /** Completes when the session is over, whichever side ended it and how. */

@@ -34,10 +34,15 @@ public final class Handshake {
     private Handshake() {
     }
 
+    /** Our HELLO: who we are, and how many files we take at once. */
+    private static Frame.Hello hello(String myUsername) {
+        return new Frame.Hello(Frames.PROTOCOL_VERSION, myUsername, CLIENT, ReceivePolicy.FILES_AT_ONCE);
+    }
+
     /** Dialer side: says who we are, expects {@code expectedPeer} to answer. Returns its HELLO. */
     public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                    String expectedPeer, Duration timeout) throws IOException {
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        writer.writeAndFlush(hello(myUsername));
         Frame answer = readWithin(wire, reader, writer, timeout, expectedPeer);
         if (answer instanceof Frame.Error error) {
             // never answer an ERROR with an ERROR
@@ -80,7 +85,7 @@ public final class Handshake {
         } catch (PeerRefusedException refused) {
             throw fail(writer, wire, refused.code(), refused.getMessage());
         }
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        writer.writeAndFlush(hello(myUsername));
         return hello;
     }
 

@@ -31,10 +31,10 @@ import java.util.function.BiConsumer;
 public final class Outbox {
 
     /**
-     * Offers unsettled at once. Every receiver takes at least this many files at once (docs/PROTOCOL.md
-     * 7.2; the reference receiver takes 8), so a window of 8 is never refused as "too many".
+     * Offers unsettled at once, at most: fewer when the receiver's HELLO says it takes fewer
+     * ({@link ChatSession#peerFilesAtOnce()}: 8 when it says nothing, docs/PROTOCOL.md 7.2).
      */
-    public static final int WINDOW = 8;
+    public static final int MAX_WINDOW = 32;
     /** Entries one {@code send} lists; a tree beyond it is refused before anything is offered. */
     public static final int MAX_ENTRIES = 1_000_000;
     /**
@@ -174,6 +174,12 @@ public final class Outbox {
 
     private static String shownFolder(Path root, String top, Path dir) {
         return dir.equals(root) ? top : folderOf(root, top, dir) + "/" + dir.getFileName();
+    }
+
+    /** As below, with the window the receiver takes: at most {@link #MAX_WINDOW}. */
+    public static List<Sent> send(ChatSession chat, List<Entry> entries, BiConsumer<Entry, Transfer.Result> each)
+            throws InterruptedException {
+        return send(chat, entries, Math.min(MAX_WINDOW, chat.peerFilesAtOnce()), each);
     }
 
     /**

@@ -204,6 +204,12 @@ class FrameReaderMalformedTest {
     @Test
     void missingFields() {
         assertRejected(frame(0x01, "{\"version\":1,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":-1}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got -1");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":65537}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got 65537");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":\"8\"}"),
+                "bad HELLO payload: field 'files' must be an integer");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":null,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
         assertRejected(frame(0x01, "{\"username\":\"alice\",\"client\":\"x\"}"), "bad HELLO payload: missing field 'version'");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"alice\"}"), "bad HELLO payload: missing field 'client'");

@@ -35,6 +35,8 @@ class FrameRoundTripTest {
         return Stream.of(
                 Hello.of("alice", "p2pchat/0.1.0"),
                 new Hello(1, "Bob.the_2nd-x", ""),
+                new Hello(1, "carol", "p2pchat-java/1", 32),
+                new Hello(1, "carol", "x", Frames.MAX_FILES_AT_ONCE),
                 new Hello(7, "abc", "c".repeat(Frames.MAX_CLIENT_CHARS)),
                 new Hello(Integer.MAX_VALUE, "z".repeat(32), "x"),
                 new Chat("hi"),

@@ -549,6 +549,7 @@ transfer_rows() {
 | transfer memory: receiver peak RSS (MB) | $(fmt "${R[transfer.receiver_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.receiver_rss_mb]} <= 200") |
 | transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |
 | folder: $TREE_SMALL × 4 KiB in $TREE_DIRS folders + $TREE_LARGE × $TREE_LARGE_MIB MiB, \`send NAME DIR\` (s, end to end, verified: ${R[tree.verified]}) | $(fmt "${R[tree.p2pchat_s]}") | (w) magic-wormhole (zips first) $(fmt "${R[tree.wormhole_s]}") | $(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") × as fast | ≥ 2 × as fast | $(met "$(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") >= 2") |
+| chat latency during a $FILE_MIB MiB transfer on the same session, 64-byte CHAT round trip (ms; p50 / p99 of ${R[chat_during_transfer.n]}) | $(fmt "$(calc "${R[chat_during_transfer.p50_us]} / 1000")") / $(fmt "$(calc "${R[chat_during_transfer.p99_us]} / 1000")") | — | — | p99 ≤ 50 ms | $(met "${R[chat_during_transfer.p99_us]} <= 50000") |
 | folder CPU, both ends together (CPU-s) | $(fmt "${R[tree.p2pchat_cpu_s]}") | (w) magic-wormhole $(fmt "${R[tree.wormhole_cpu_s]}") | $(ratio "${R[tree.p2pchat_cpu_s]}" "${R[tree.wormhole_cpu_s]}") | — | — |"
     TRANSFER_DETAILS="- File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); magic-wormhole: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[wh$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). magic-wormhole peak RSS sender/receiver: $(fmt "${R[wh1.sender_rss_mb]}") / $(fmt "${R[wh1.receiver_rss_mb]}") MB (it does not fsync what it received). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB."
 }
@@ -663,6 +664,14 @@ for (( r = 1; r <= FOLDER_ROUNDS; r++ )); do
 done
 res tree.verified "$tree_verified"
 BYTES=$FILE_BYTES
+
+log "chat latency during a $FILE_MIB MiB transfer on the same session (a CHAT echoed at a time until the file is confirmed)"
+# shellcheck disable=SC2046,SC2086
+java $PEER_JAVA_OPTS -cp "$HARNESS_CP" ChatLatency --home "$WORK/chat-ids" --warmup "$CHAT_WARMUP" \
+    --during-transfer "$SRC" --downloads "$WORK/chat-downloads" >"$WORK/chat-during.out" 2>"$WORK/chat-during.err" \
+    || die "ChatLatency --during-transfer failed (see $WORK/chat-during.err)"
+while read -r _ key value; do res "$key" "$value"; done < <(grep '^RESULT' "$WORK/chat-during.out")
+rm -rf "$WORK/chat-downloads" "$WORK/chat-downloads-partials"
 
 if [[ $SCOPE == transfers ]]; then
     stop_group "$SMALL_PID" 30; forget "$SMALL_PID"

@@ -9,6 +9,7 @@ import dev.p2pchat.peer.keylog.Head;
 import dev.p2pchat.peer.keylog.KeyLog;
 import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.session.Handshake;
@@ -147,8 +148,9 @@ public final class Connector {
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());
         FrameWriter writer = new FrameWriter(connection.out());
+        Frame.Hello hello;
         try {
-            var hello = Handshake.dial(wire, reader, writer, trust.me(), target.username(), ourHead(), Handshake.TIMEOUT);
+            hello = Handshake.dial(wire, reader, writer, trust.me(), target.username(), ourHead(), Handshake.TIMEOUT);
             compareHeads(target.username(), hello.logHead());
         } catch (PeerRefusedException e) {
             throw new ConnectException(e.code() == ErrorCode.IDENTITY_MISMATCH ? ConnectException.Reason.IDENTITY_MISMATCH
@@ -158,7 +160,8 @@ public final class Connector {
             throw new ConnectException(ConnectException.Reason.UNREACHABLE, "handshake with " + target.username()
                     + " failed: " + e.getMessage(), e);
         }
-        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer);
+        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
     }
 
     /**
@@ -176,7 +179,8 @@ public final class Connector {
         compareHeads(hello.username(), hello.logHead());
         String endpoint = Endpoints.format(connection.remoteAddress().getAddress().getHostAddress(),
                 connection.remoteAddress().getPort());
-        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer);
+        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
     }
 
     /** The largest key log head we verified, for our HELLO; null when we hold none. */

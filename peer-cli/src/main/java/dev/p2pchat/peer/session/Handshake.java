@@ -34,6 +34,11 @@ public final class Handshake {
     private Handshake() {
     }
 
+    /** Our HELLO: who we are, the key log head we verified (or null), and how many files we take at once. */
+    private static Frame.Hello hello(String myUsername, Frame.LogHead logHead) {
+        return new Frame.Hello(Frames.PROTOCOL_VERSION, myUsername, CLIENT, logHead, ReceivePolicy.FILES_AT_ONCE);
+    }
+
     /** Dialer side: says who we are, expects {@code expectedPeer} to answer. Returns its HELLO. */
     public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                    String expectedPeer, Duration timeout) throws IOException {
@@ -43,7 +48,7 @@ public final class Handshake {
     /** As above, showing {@code logHead} (the key log head we verified, or null) in our HELLO. */
     public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                    String expectedPeer, Frame.LogHead logHead, Duration timeout) throws IOException {
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT, logHead));
+        writer.writeAndFlush(hello(myUsername, logHead));
         Frame answer = readWithin(wire, reader, writer, timeout, expectedPeer);
         if (answer instanceof Frame.Error error) {
             // never answer an ERROR with an ERROR
@@ -93,7 +98,7 @@ public final class Handshake {
         } catch (PeerRefusedException refused) {
             throw fail(writer, wire, refused.code(), refused.getMessage());
         }
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT, logHead));
+        writer.writeAndFlush(hello(myUsername, logHead));
         return hello;
     }
 

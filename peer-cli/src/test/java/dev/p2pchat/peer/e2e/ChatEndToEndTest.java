@@ -246,6 +246,36 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void aFolderArrivesWithItsStructureAndSendJsonGivesAVerdictPerFile() throws Exception {
+        Peer.Running bobListens = listen(bob, "--once", "--accept", "auto");
+        Path top = tmp.resolve("outbox/project");
+        Files.createDirectories(top.resolve("src/main"));
+        Files.createDirectories(top.resolve("empty"));
+        Files.writeString(top.resolve("README.md"), "read me");
+        Files.writeString(top.resolve("src/main/App.java"), "class App {}");
+        Files.createSymbolicLink(top.resolve("link"), top.resolve("README.md"));
+
+        Peer.Result sent = alice.run("", "send", "--json", bob.name(), top.toString());
+
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.err()).contains("not sending 'project/link': a symbolic link: not followed");
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(sent.out());
+        assertThat(json.get("peer").stringValue()).isEqualTo(bob.name());
+        assertThat(json.get("confirmed").intValue()).isEqualTo(3);
+        assertThat(json.get("failed").intValue()).isZero();
+        assertThat(json.get("files")).extracting(f -> f.get("path").stringValue())
+                .containsExactly("project/README.md", "project/empty", "project/src/main/App.java");
+        assertThat(json.get("files")).allSatisfy(f -> assertThat(f.get("ok").booleanValue()).isTrue());
+        assertThat(json.get("skipped").get(0).get("path").stringValue()).isEqualTo("project/link");
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+        Path downloads = bob.home().resolve("downloads");
+        assertThat(downloads.resolve("project/README.md")).hasContent("read me");
+        assertThat(downloads.resolve("project/src/main/App.java")).hasContent("class App {}");
+        assertThat(downloads.resolve("project/empty")).isEmptyDirectory();
+        assertThat(downloads.resolve("project/link")).doesNotExist();
+    }
+
+    @Test
     void sendingToAPeerThatRefusesFilesExits9() throws Exception {
         Peer.Running bobListens = listen(bob, "--once", "--accept", "no");
         Path file = tmp.resolve("note.txt");

@@ -219,6 +219,12 @@ class FrameReaderMalformedTest {
     @Test
     void missingFields() {
         assertRejected(frame(0x01, "{\"version\":1,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":-1}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got -1");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":65537}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got 65537");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":\"8\"}"),
+                "bad HELLO payload: field 'files' must be an integer");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":null,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
         assertRejected(frame(0x01, "{\"username\":\"alice\",\"client\":\"x\"}"), "bad HELLO payload: missing field 'version'");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"alice\"}"), "bad HELLO payload: missing field 'client'");
@@ -318,6 +324,16 @@ class FrameReaderMalformedTest {
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"alice\",\"client\":\"" + "c".repeat(129) + "\"}"),
                 "bad HELLO payload: field 'client' is longer than 128 characters");
         assertRejected(frame(0x10, "{\"id\":1,\"name\":\"\",\"size\":1}"), "bad FILE_OFFER payload: field 'name' must not be empty");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":\"\"}"),
+                "bad FILE_OFFER payload: field 'path' must not be empty");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":7}"),
+                "bad FILE_OFFER payload: field 'path' must be a string");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":\"" + "d/".repeat(513) + "\"}"),
+                "bad FILE_OFFER payload: field 'path' is longer than 1024 characters");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"folder\":\"yes\"}"),
+                "bad FILE_OFFER payload: field 'folder' must be a boolean");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"folder\":true}"),
+                "bad FILE_OFFER payload: a folder is offered with size 0, not 1");
         assertRejected(frame(0x10, "{\"id\":1,\"name\":\"" + "😀".repeat(1025) + "\",\"size\":1}"),
                 "bad FILE_OFFER payload: field 'name' is longer than 1024 characters");
         assertRejected(frame(0x12, "{\"id\":1,\"reason\":\"\\ud800\"}"),

@@ -35,6 +35,8 @@ class FrameRoundTripTest {
         return Stream.of(
                 Hello.of("alice", "p2pchat/0.1.0"),
                 new Hello(1, "Bob.the_2nd-x", ""),
+                new Hello(1, "carol", "p2pchat-java/1", 32),
+                new Hello(1, "carol", "x", Frames.MAX_FILES_AT_ONCE),
                 new Hello(7, "abc", "c".repeat(Frames.MAX_CLIENT_CHARS)),
                 new Hello(Integer.MAX_VALUE, "z".repeat(32), "x"),
                 Hello.of("alice", "p2pchat-java/1", new Frame.LogHead(HASH_A, 5, HASH_0, 1_764_000_000_000L,
@@ -49,6 +51,9 @@ class FrameRoundTripTest {
                 new FileOffer(Frames.MAX_ID, "big.iso", 5_000_000_000L),
                 new FileOffer(42, "名前 with \"quotes\" and \\ and / and 😀", Long.MAX_VALUE),
                 new FileOffer(1, "n".repeat(Frames.MAX_FILE_NAME_CHARS), 1),
+                new FileOffer(3, "b.txt", 7, "photos/2024/été", false),
+                new FileOffer(5, "empty", 0, "photos", true),
+                new FileOffer(7, "top", 0, null, true),
                 FileAccept.fromStart(0),
                 new FileAccept(Frames.MAX_ID, 5_000_000_000L, HASH_0),
                 new FileAccept(3, 1, HASH_A),

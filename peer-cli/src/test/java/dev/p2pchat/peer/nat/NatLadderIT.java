@@ -55,11 +55,14 @@ class NatLadderIT {
     }
 
     @Test
-    void anOpenListenerIsReachedDirectly() throws Exception {
+    void publicPeersConnectDirectly() throws Exception {
         lab.sides("public", "public");
         String explain = converse("open", alice, bob);
-        assertThat(explain).containsPattern("explain: direct 192\\.0\\.2\\.2:\\d+ ok in \\d+ ms: this path won")
-                .containsPattern("Connected to bob at 192\\.0\\.2\\.2:\\d+ \\(direct, key");
+        // alice's direct dial and bob's dial-back both start at once and both reach: whichever
+        // finishes TLS first wins (on a loaded machine, either); it is never a punch or the relay
+        assertThat(explain).containsPattern("explain: (direct|dial-back) 192\\.0\\.2\\.2:\\d+ ok in \\d+ ms: "
+                        + "this path won")
+                .containsPattern("Connected to bob at 192\\.0\\.2\\.2:\\d+ \\((direct|reverse), key");
     }
 
     @Test

@@ -109,6 +109,10 @@ final class Ladder {
     private record PunchFailed(int n) {
     }
 
+    /** A dial-back from the listener's own address failed: held punches and the relay may go. */
+    private record DialBackFailed() {
+    }
+
     /** The signalling channel went away. */
     private record ChannelClosed(String why) {
     }
@@ -121,6 +125,7 @@ final class Ladder {
         /** Bounded: a directory that floods us loses its messages, not our memory. */
         private final BlockingQueue<Object> inbox = new LinkedBlockingQueue<>(256);
         private final AtomicInteger syncsSent = new AtomicInteger();
+        private final DialBacks dialBacks;
         private final long start = System.nanoTime();
         private SignalChannel channel;
         private java.net.URI base;
@@ -131,6 +136,8 @@ final class Ladder {
         private Duration rtt;
         private long dialAt = -1;
         private int punch;
+        /** A punch that waits for a dial-back in flight (0: none). */
+        private int heldPunch;
         private boolean punchesDone;
         private boolean relayAsked;
         private boolean relaySettled;
@@ -139,6 +146,7 @@ final class Ladder {
         Signalled(Race race, Target target) {
             this.race = race;
             this.target = target;
+            this.dialBacks = new DialBacks(target.host());
         }
 
         @Override
@@ -180,6 +188,7 @@ final class Ladder {
                         ours.addAll(Candidates.local(punchPort));
                         int order = 1;
                         for (Signal.Candidate local : target.localAddresses()) {
+                            dialBacks.alsoAt(local.host());
                             direct(race, local, target, order++);
                         }
                     }
@@ -259,7 +268,11 @@ final class Ladder {
                         continue;
                     }
                     String endpoint = Endpoints.format(tcp.getInetAddress().getHostAddress(), tcp.getPort());
-                    race.run(rung, endpoint, r -> secure(r, tcp, target, rung, endpoint), null, false);
+                    boolean holds = rung == Rung.REVERSE && dialBacks.arrived(Candidates.literal(tcp.getInetAddress()));
+                    race.run(rung, endpoint, r -> secure(r, tcp, target, rung, endpoint), holds ? reason -> {
+                        dialBacks.failed();
+                        inbox.offer(new DialBackFailed());
+                    } : null, false);
                 }
             }, "p2pchat-punch-accept");
             acceptor.setDaemon(true);
@@ -274,7 +287,7 @@ final class Ladder {
                     race.fail("no way through within " + settings.overall().toSeconds() + " s");
                     return;
                 }
-                if (!relayAsked && relay != null && settings.allows(Rung.RELAYED)
+                if (!relayAsked && relay != null && settings.allows(Rung.RELAYED) && !dialBacks.holding()
                         && (now >= relayAt || refused || punchesDone)) {
                     relayAsked = true;
                     channel.send(Signal.relay(target.username(), attempt));
@@ -287,7 +300,8 @@ final class Ladder {
                 if ((punchesDone || refused) && (relay == null || relaySettled || !settings.allows(Rung.RELAYED))) {
                     race.noMore();
                 }
-                long wait = Math.min(relayAsked ? Long.MAX_VALUE : relayAt - now, dialAt > 0 ? dialAt - now : Long.MAX_VALUE);
+                long relayWait = relayAsked || dialBacks.holding() ? Long.MAX_VALUE : relayAt - now;
+                long wait = Math.min(relayWait, dialAt > 0 ? dialAt - now : Long.MAX_VALUE);
                 wait = Math.max(1_000_000L, Math.min(wait, 100_000_000L));
                 Object item;
                 try {
@@ -304,6 +318,14 @@ final class Ladder {
         }
 
         private void handle(Object item) {
+            if (item instanceof DialBackFailed) {
+                if (heldPunch > 0 && !dialBacks.holding()) {
+                    int n = heldPunch;
+                    heldPunch = 0;
+                    nextPunch(n);
+                }
+                return;
+            }
             if (item instanceof PunchFailed failed) {
                 if (failed.n() < MAX_PUNCHES && rtt != null) {
                     nextPunch(failed.n() + 1);
@@ -379,6 +401,11 @@ final class Ladder {
         }
 
         private void nextPunch(int n) {
+            if (dialBacks.holding()) {
+                heldPunch = n; // the listener's dial-back already is a connection to it: see DialBacks
+                events.step("the dial-back from " + target.username() + " is being checked: hole punch " + n + " waits");
+                return;
+            }
             punch = n;
             syncsSent.incrementAndGet();
             channel.send(Signal.sync(target.username(), attempt, n));

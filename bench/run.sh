@@ -257,14 +257,14 @@ seed() { # DIR ACCOUNTS ONLINE LOGGED (key log entries: the odd-numbered users)
 }
 t0=$(now_ns)
 if [[ $SCOPE == transfers ]]; then   # the peers need only the small directory
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" $(( SMALL_ACCOUNTS / 2 ))
 elif [[ $MODE == quick ]]; then
     seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 )) & seed_pid=$!
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" $(( SMALL_ACCOUNTS / 2 ))
     wait "$seed_pid"
 else
     seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 ))
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" $(( SMALL_ACCOUNTS / 2 ))
 fi
 res seed.seconds "$(calc "($(now_ns) - $t0) / 1e9")"
 # the key log's growth per key event (a `first` entry), from seeding the big database's log

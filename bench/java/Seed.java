@@ -30,7 +30,7 @@ import org.flywaydb.core.Flyway;
  */
 public final class Seed {
 
-    /** Any valid fingerprint: lookups return it, nobody dials the seeded accounts. */
+    /** Any valid fingerprint (the key of the users the log has): lookups return it, nobody dials them. */
     static final String FINGERPRINT = "5eed".repeat(16);
 
     public static void main(String[] argv) throws Exception {
@@ -54,12 +54,17 @@ public final class Seed {
             try (PreparedStatement insert = connection.prepareStatement("""
                     INSERT INTO account (username, username_key, password_hash, failed_attempts, fingerprint,
                                          last_seen, created_at)
-                    SELECT 'user' || X, 'user' || X, ?, 0, ?, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
+                    SELECT 'user' || X, 'user' || X, ?, 0,
+                           CASE WHEN MOD(X, 2) = 1 AND X < 2 * ? THEN ? ELSE NULL END,
+                           CURRENT_TIMESTAMP, CURRENT_TIMESTAMP
                       FROM SYSTEM_RANGE(1, ?)
                     """)) {
+                // a key only where the log has its entry: the directory adds a first entry at
+                // start-up for any other account with a key (one that predates the log)
                 insert.setString(1, hash);
-                insert.setString(2, FINGERPRINT);
-                insert.setLong(3, accounts);
+                insert.setLong(2, logged);
+                insert.setString(3, FINGERPRINT);
+                insert.setLong(4, accounts);
                 insert.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("""

@@ -258,6 +258,21 @@ final class Walkthrough {
         assertThat(reader.get("/api/v1/log/consistency?from=1&to=" + (size + 1), null).status()).isEqualTo(400);
         assertThat(reader.get("/api/v1/log/consistency?from=0&to=1", null).status()).isEqualTo(400);
 
+        // five key events a day per account (first, rotations, resets): dave has two, three more pass
+        TestIdentity current = next;
+        for (int i = 0; i < 3; i++) {
+            TestIdentity following = TestIdentity.generate();
+            assertThat(api.put("/api/v1/keys/current", dave, json(Map.of("fingerprint", following.fingerprint(),
+                    "certificate", current.certificateBase64(), "signature", current.signRotation("dave",
+                            following.fingerprint())))).status()).isEqualTo(200);
+            current = following;
+        }
+        TestIdentity sixth = TestIdentity.generate();
+        ContractClient.Reply spent = api.put("/api/v1/keys/current", dave, json(Map.of("fingerprint", sixth.fingerprint(),
+                "certificate", current.certificateBase64(), "signature", current.signRotation("dave", sixth.fingerprint()))));
+        assertThat(spent.status()).isEqualTo(429);
+        assertThat(spent.header("Retry-After")).isNotNull();
+
         // one address's budget of log reads: 30 a day in the walk-through
         ContractClient crawler = api.forwardedFor("203.0.113.62");
         for (int i = 0; i < 30; i++) {

@@ -1,6 +1,8 @@
 package dev.p2pchat.directory.keylog;
 
+import dev.p2pchat.directory.system.TooManyRequestsException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -26,6 +28,9 @@ public class KeyLog {
 
     /** At most this many entries of one user's history are served. */
     public static final int HISTORY_LIMIT = 100;
+    /** Key events (first key, rotations, resets) one account may add to the log in 24 hours. */
+    public static final int KEY_EVENTS_PER_DAY = 5;
+    private static final Duration DAY = Duration.ofHours(24);
     private static final int LOAD_BATCH = 10_000;
     private static final HexFormat HEX = HexFormat.of();
 
@@ -76,6 +81,7 @@ public class KeyLog {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("a key log append needs the caller's transaction");
         }
+        spendKeyEvent(usernameKey);
         long index = entries.lockNextIndex();
         Draft draft = decide.apply(entries.latest(usernameKey));
         if (draft == null) {
@@ -85,6 +91,22 @@ public class KeyLog {
                 clock.millis(), draft.certificate(), draft.signature());
         entries.insert(entry);
         return Optional.of(entry);
+    }
+
+    /**
+     * Refuses (429) a key event of an account that already had {@value #KEY_EVENTS_PER_DAY} in the
+     * last 24 hours, before the log's lock is taken: a client with a password cannot grow everybody's
+     * log without bound, nor hold the lock that every first login and reset waits for. Checked
+     * without the lock, so two events racing may both pass: the bound is one or two over, never open.
+     */
+    private void spendKeyEvent(String usernameKey) {
+        long now = clock.millis();
+        LogEntries.Recent recent = entries.recent(usernameKey, now - DAY.toMillis());
+        if (recent.count() >= KEY_EVENTS_PER_DAY) {
+            Duration wait = Duration.ofMillis(Math.max(1000, recent.oldest() + DAY.toMillis() - now));
+            throw new TooManyRequestsException("this account's key changed " + recent.count()
+                    + " times in the last 24 hours, the most the directory records", wait);
+        }
     }
 
     /** The user's latest entry as committed, read without any lock. */

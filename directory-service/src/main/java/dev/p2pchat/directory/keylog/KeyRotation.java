@@ -67,8 +67,26 @@ public class KeyRotation {
         return entry;
     }
 
+    /**
+     * The entry stores the text as sent and peers check it byte for byte: base64 that decodes but
+     * is not what the encoder writes (no padding, stray bits) would make a valid rotation that
+     * every peer refuses.
+     */
+    private static void canonicalBase64(String field, String text) {
+        try {
+            if (Base64.getEncoder().encodeToString(Base64.getDecoder().decode(text)).equals(text)) {
+                return;
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64 at all: the same answer
+        }
+        throw new InvalidRotationException("the " + field + " is not canonical base64 (padded, no stray bits)");
+    }
+
     private static void verify(String usernameKey, String current, String fingerprint, String certificate,
                                String signature) {
+        canonicalBase64("certificate", certificate);
+        canonicalBase64("signature", signature);
         X509Certificate old;
         try {
             old = (X509Certificate) CertificateFactory.getInstance("X.509")

@@ -52,6 +52,17 @@ class LogEntries {
         }
     }
 
+    /** How many entries the user has since {@code sinceMillis}, and the time of the oldest of them. */
+    record Recent(long count, long oldest) {
+    }
+
+    Recent recent(String usernameKey, long sinceMillis) {
+        return jdbc.sql("SELECT COUNT(*), COALESCE(MIN(created_at), 0) FROM key_log_entry WHERE username_key = ? AND created_at > ?")
+                .params(usernameKey, sinceMillis)
+                .query((rs, row) -> new Recent(rs.getLong(1), rs.getLong(2)))
+                .single();
+    }
+
     Optional<LogEntry> latest(String usernameKey) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM key_log_entry WHERE username_key = ? ORDER BY idx DESC LIMIT 1")
                 .param(usernameKey)

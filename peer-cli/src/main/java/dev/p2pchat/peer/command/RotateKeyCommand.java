@@ -31,6 +31,7 @@ public final class RotateKeyCommand implements Callable<Integer> {
         cli.status("The directory's key log has the rotation as entry #" + rotated.proof().entry().index()
                 + " (head of " + rotated.proof().head().size() + "). Peers who know your old key will follow it on"
                 + " their next lookup.");
+        cli.status("A p2pchat listen or chat already running still uses the old key: restart it.");
         return ExitCode.OK;
     }
 }

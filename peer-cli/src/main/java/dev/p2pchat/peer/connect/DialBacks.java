@@ -12,13 +12,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * bring the relay forward), and the relay is not needed yet. The ladder holds both until that
  * dial-back has failed. Behind the same NAT as the listener, its home-network addresses count
  * too (a punch to our shared outside address cannot work there either). A connection from any
- * other address holds nothing, so a stranger who finds our punch port cannot delay the ladder.
+ * other address holds nothing, so a stranger who finds our punch port cannot delay the ladder;
+ * and only the first dial-back holds, so that others behind the same NAT or carrier NAT, dialing
+ * our punch port again and again, cannot hold it for longer than one TLS handshake's deadline.
  */
 final class DialBacks {
 
     /** At most the outside address and {@link dev.p2pchat.peer.directory.Signal#MAX_ADDRESSES} others. */
     private final Set<String> peerHosts = ConcurrentHashMap.newKeySet();
     private final AtomicInteger fromPeer = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean held = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param peerHost where the directory saw the listener (its outside address) */
     DialBacks(String peerHost) {
@@ -30,9 +33,10 @@ final class DialBacks {
         peerHosts.add(homeAddress);
     }
 
-    /** A dial-back arrived from {@code sourceIp}; true if it holds punches and the relay. */
+    /** A dial-back arrived from {@code sourceIp}; true if it holds punches and the relay (the first from the peer only). */
     boolean arrived(String sourceIp) {
-        if (peerHosts.stream().noneMatch(host -> Candidates.sameNetwork(sourceIp, host))) {
+        if (peerHosts.stream().noneMatch(host -> Candidates.sameNetwork(sourceIp, host))
+                || !held.compareAndSet(false, true)) {
             return false;
         }
         fromPeer.incrementAndGet();

@@ -78,6 +78,7 @@ public final class Identity {
         Path certificateFile = home.resolve(CERTIFICATE_FILE);
         // NOFOLLOW: a dangling link (key on an unmounted drive) must fail to load, not be replaced
         if (Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+            finishPromotion(home);
             return load(keyFile, certificateFile);
         }
         if (Files.exists(home) && !Files.isDirectory(home)) {
@@ -107,8 +108,8 @@ public final class Identity {
     /**
      * A new EC P-256 identity written as the next one beside the current one ({@value #NEXT_KEY_FILE},
      * {@value #NEXT_CERTIFICATE_FILE}, owner-only): the current identity stays in use until
-     * {@link #promoteNext} (a rotation writes it first, so a crash after the directory took the
-     * new key loses nothing).
+     * {@link #promoteNext}. A rotation writes it first and keeps it when the directory's answer is
+     * lost, so that the key the directory may have taken is never thrown away.
      */
     public static Identity createNext(Path home) throws IdentityException {
         SecureRandom random = new SecureRandom();
@@ -143,6 +144,41 @@ public final class Identity {
                     + " (it is in " + NEXT_KEY_FILE + " and " + NEXT_CERTIFICATE_FILE + ")", e);
         }
         return next;
+    }
+
+    /**
+     * A promotion cut short between its two renames (the certificate moved, the key not yet)
+     * leaves the new certificate beside the old key: finish it, under the same lock.
+     */
+    private static void finishPromotion(Path home) throws IdentityException {
+        Path nextKey = home.resolve(NEXT_KEY_FILE);
+        if (!Files.exists(nextKey, LinkOption.NOFOLLOW_LINKS)
+                || Files.exists(home.resolve(NEXT_CERTIFICATE_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            SecureFiles.withLock(home.resolve(LOCK_FILE), () -> {
+                if (Files.exists(nextKey, LinkOption.NOFOLLOW_LINKS)
+                        && !Files.exists(home.resolve(NEXT_CERTIFICATE_FILE), LinkOption.NOFOLLOW_LINKS)
+                        && belongTogether(readKey(nextKey), readCertificate(home.resolve(CERTIFICATE_FILE)))) {
+                    Files.move(nextKey, home.resolve(KEY_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            throw new IdentityException("cannot finish moving the new identity into place in " + home + ": "
+                    + reason(e), e);
+        }
+    }
+
+    /** The next identity a rotation left behind (written, maybe taken by the directory), if any. */
+    public static java.util.Optional<Identity> pendingNext(Path home) throws IdentityException {
+        if (!Files.exists(home.resolve(NEXT_KEY_FILE), LinkOption.NOFOLLOW_LINKS)
+                || !Files.exists(home.resolve(NEXT_CERTIFICATE_FILE), LinkOption.NOFOLLOW_LINKS)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(load(home.resolve(NEXT_KEY_FILE), home.resolve(NEXT_CERTIFICATE_FILE)));
     }
 
     /** Drops a next identity the directory did not take. */

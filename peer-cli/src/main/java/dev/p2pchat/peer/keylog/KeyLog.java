@@ -242,6 +242,16 @@ public final class KeyLog {
     public Rotated rotate(String username, String token, Path home, Identity old)
             throws KeyLogException, DirectoryException, IdentityException {
         String me = username.toLowerCase(Locale.ROOT);
+        Optional<Identity> pending = Identity.pendingNext(home);
+        if (pending.isPresent()) {
+            // an earlier rotation whose answer was lost: did the directory take that key?
+            Directory.Peer self = source.get().lookup(token, me);
+            if (pending.get().fingerprint().equals(self.fingerprint())) {
+                Identity current = Identity.promoteNext(home);
+                return new Rotated(old, current, check(me, self));
+            }
+            Identity.discardNext(home);
+        }
         Identity next = Identity.createNext(home);
         String signature = Rotation.sign(old.privateKey(), me, old.fingerprint(), next.fingerprint());
         byte[] proof;
@@ -249,6 +259,12 @@ public final class KeyLog {
             proof = source.get().rotateKey(token, next.fingerprint(),
                     Base64.getEncoder().encodeToString(old.certificate().getEncoded()), signature);
         } catch (DirectoryException e) {
+            if (e.kind() == DirectoryException.Kind.UNREACHABLE || e.kind() == DirectoryException.Kind.SERVER
+                    || e.kind() == DirectoryException.Kind.BAD_ANSWER) {
+                // the answer is lost, not the request: the directory may hold the new key now
+                throw new DirectoryException(e.kind(), e.getMessage() + "; the new key is kept in " + home.resolve(
+                        Identity.NEXT_KEY_FILE) + " in case the directory took it: run rotate-key again to finish", e);
+            }
             Identity.discardNext(home);
             throw e;
         } catch (CertificateEncodingException e) {
@@ -355,8 +371,8 @@ public final class KeyLog {
         try {
             answer = directory.logConsistency(small.size(), large.size());
         } catch (DirectoryException e) {
-            if (e.kind() == DirectoryException.Kind.UNREACHABLE || e.kind() == DirectoryException.Kind.BUSY) {
-                throw e;
+            if (e.kind() != DirectoryException.Kind.INVALID && e.kind() != DirectoryException.Kind.BAD_ANSWER) {
+                throw e; // unreachable, busy or failing: nothing was proven either way
             }
             throw fork(before, now, "the directory cannot prove one extends the other (" + e.getMessage() + ")");
         }

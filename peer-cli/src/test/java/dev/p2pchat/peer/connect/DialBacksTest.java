@@ -24,18 +24,19 @@ class DialBacksTest {
         assertThat(dialBacks.holding()).isFalse();
     }
 
+    /** Others behind the listener's (carrier) NAT dialing our punch port again and again hold nothing more. */
     @Test
-    void everyDialBackInFlightHoldsUntilTheLastHasFailed() {
+    void onlyTheFirstDialBackHolds() {
         DialBacks dialBacks = new DialBacks("2001:db8::2");
-        dialBacks.arrived("2001:db8:0:0:0:0:0:2");
-        dialBacks.arrived("2001:db8::2");
-        dialBacks.failed();
+        assertThat(dialBacks.arrived("2001:db8:0:0:0:0:0:2")).isTrue();
+        assertThat(dialBacks.arrived("2001:db8::2")).as("a second one from the same address").isFalse();
         assertThat(dialBacks.holding()).isTrue();
         dialBacks.failed();
+        assertThat(dialBacks.holding()).isFalse();
         dialBacks.failed();
         assertThat(dialBacks.holding()).as("never below zero").isFalse();
-        dialBacks.arrived("2001:db8::2");
-        assertThat(dialBacks.holding()).isTrue();
+        assertThat(dialBacks.arrived("2001:db8::2")).as("nor one after the first failed").isFalse();
+        assertThat(dialBacks.holding()).isFalse();
     }
 
     @Test

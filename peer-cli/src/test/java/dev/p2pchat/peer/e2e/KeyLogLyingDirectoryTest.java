@@ -49,6 +49,8 @@ class KeyLogLyingDirectoryTest {
     private ServerSocket bait;
     private final AtomicInteger dialed = new AtomicInteger();
     private final AtomicInteger rotations = new AtomicInteger();
+    /** The directory takes the rotation, then its answer is lost (a 500 instead). */
+    private volatile boolean loseAnswer;
     /** What the directory serves its log from, and the lookup answer for alice. */
     private volatile TestLog log;
     private volatile String lookup;
@@ -92,6 +94,10 @@ class KeyLogLyingDirectoryTest {
             }
             log.rotationAsSent("mallory", body.get("fingerprint").asString(), body.get("certificate").asString(),
                     body.get("signature").asString());
+            if (loseAnswer) {
+                answer(exchange, 500, "{\"title\":\"Internal Server Error\",\"detail\":\"lost\"}");
+                return;
+            }
             answer(exchange, 200, log.proof("mallory"));
         });
         directory.start();
@@ -275,6 +281,30 @@ class KeyLogLyingDirectoryTest {
         assertThat(refused.exit()).isEqualTo(2);
         assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(current.fingerprint());
         assertThat(me.home().resolve(Identity.NEXT_KEY_FILE)).doesNotExist();
+    }
+
+    /** The review's finding: a lost answer once made rotate-key delete the key the directory now pins. */
+    @Test
+    void aRotationWhoseAnswerIsLostKeepsTheNewKeyAndTheNextRunFinishesIt() throws Exception {
+        Identity old = Identity.loadOrCreate(me.home());
+        log = new TestLog().first("mallory", old.fingerprint());
+        loseAnswer = true;
+
+        Peer.Result lost = me.run("", "rotate-key");
+
+        assertThat(lost.exit()).isNotZero();
+        assertThat(lost.err()).contains("run rotate-key again to finish");
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).as("still the old key").isEqualTo(old.fingerprint());
+        Identity pending = Identity.pendingNext(me.home()).orElseThrow();
+
+        // the directory did take it: the next run finds it in the log and finishes without sending again
+        lookup = log.lookup("mallory", pending.fingerprint(), "127.0.0.1", bait.getLocalPort());
+        Peer.Result finished = me.run("", "rotate-key");
+
+        assertThat(finished.exit()).as(finished.err()).isZero();
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(pending.fingerprint());
+        assertThat(me.home().resolve(Identity.NEXT_KEY_FILE)).doesNotExist();
+        assertThat(rotations.get()).as("the rotation was sent once").isEqualTo(1);
     }
 
     @Test

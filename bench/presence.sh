@@ -3,13 +3,15 @@
 # the default renewal interval, and a renewal flood against lookups — each figure against its
 # baseline in the same run, on one directory instance, loopback only. See bench/README.md.
 #
-#   bench/presence.sh [--quick] [--keep] [--jar DIRECTORY_JAR] [--store memory|table]
+#   bench/presence.sh [--quick] [--keep] [--jar DIRECTORY_JAR] [--store memory|table] [--postgres]
 #
 #   --quick    tiny sizes (seconds), for CI: every path once, the numbers mean little
 #   --keep     keep the scratch folder (/tmp/p2pchat-presence.*)
 #   --jar      the directory jar to measure (default: directory-service/target, built if stale);
 #              e.g. an older build, to compare before and after
 #   --store    the presence store (directory.presence.store); default the directory's own
+#   --postgres the directory on PostgreSQL (profile postgres: the UNLOGGED table store) in a
+#              scratch schema of PGHOST/PGPORT/PGUSER/PGDATABASE (127.0.0.1, 5432, postgres, test)
 #
 # Results: bench/results/presence-<mode>-<timestamp>/results.md, raw values in results.txt.
 set -Eeuo pipefail
@@ -22,13 +24,15 @@ DIR_JAR=$ROOT/directory-service/target/directory-service.jar
 P2P_JAR=$ROOT/peer-cli/target/p2pchat.jar
 BUILD=1
 STORE=
+POSTGRES=0
 while (( $# )); do
     case $1 in
         --quick) MODE=quick ;;
         --keep) KEEP=1 ;;
         --jar) DIR_JAR=$(realpath "$2"); BUILD=0; shift ;;
         --store) STORE=$2; shift ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --postgres) POSTGRES=1 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/presence.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -75,6 +79,7 @@ cleanup() {
     local status=$? pid
     trap - EXIT INT TERM
     for pid in "${GROUPS_STARTED[@]}"; do stop_group "$pid" 10; done
+    if (( POSTGRES )); then psql -q -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null 2>&1 || true; fi
     if (( KEEP )); then log "scratch kept in $WORK"; else rm -rf "$WORK"; fi
     (( status == 0 )) || log "exit status $status; partial results in $RESULTS"
     exit "$status"
@@ -119,9 +124,19 @@ javac --release 17 -nowarn -d "$WORK/classes" -cp "$P2P_JAR:$DIR_LIB/*" "$HERE"/
 SEED_HASH=$(java -cp "$WORK/classes:$(ls "$DIR_LIB"/spring-security-crypto-*.jar | head -1)" BcryptRate hash \
     --cost 4 --password bench-password-1)
 # nobody online at the start: the online round's count shows what the renewals achieved
+if (( POSTGRES )); then
+    export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=${PGDATABASE:-test}
+    SCHEMA=h16bench_$$_$RANDOM
+    psql -q -v ON_ERROR_STOP=1 -c "CREATE SCHEMA $SCHEMA" >/dev/null || die "cannot create a schema on PostgreSQL"
+    DB_ENV=(SPRING_PROFILES_ACTIVE=postgres
+        SPRING_DATASOURCE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE?currentSchema=$SCHEMA"
+        SPRING_DATASOURCE_USERNAME="$PGUSER" SPRING_DATASOURCE_PASSWORD= SPRING_FLYWAY_SCHEMAS="$SCHEMA")
+else
+    DB_ENV=(DIRECTORY_DATA_DIR="$WORK/db")
 java -cp "$WORK/classes:$DIR_LIB/*" Seed --db "$WORK/db" --migrations "$WORK/lib/BOOT-INF/classes/db/migration" \
     --accounts "$USERS" --online 0 --tokens "$USERS" --hash "$SEED_HASH" >"$WORK/seed.out" 2>"$WORK/seed.err" \
     || die "seeding failed (see $WORK/seed.err)"
+fi
 
 PORT=$(free_port)
 MPORT=$(free_port)
@@ -130,7 +145,7 @@ store_env=()
 [[ -z $STORE ]] || store_env=(DIRECTORY_PRESENCE_STORE="$STORE")
 log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
 # shellcheck disable=SC2086
-start directory env DIRECTORY_DATA_DIR="$WORK/db" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" \
+start directory env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" \
     "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
 DIR_PID=$STARTED_PID
 for (( i = 0; i < 6000; i++ )); do
@@ -140,6 +155,17 @@ for (( i = 0; i < 6000; i++ )); do
 done
 curl -fs -o /dev/null "$URL/readyz" || die "the directory is not ready after 300 s"
 JPID=$(pgrep -P "$DIR_PID" java || echo "$DIR_PID")   # env execs java: usually the same process
+if (( POSTGRES )); then   # the directory made the schema (Flyway); the same fixtures as Seed's, in SQL
+    psql -q -v ON_ERROR_STOP=1 >"$WORK/seed.out" 2>"$WORK/seed.err" <<EOF || die "seeding PostgreSQL failed (see $WORK/seed.err)"
+SET search_path = $SCHEMA;
+INSERT INTO account (username, username_key, password_hash, failed_attempts, fingerprint, last_seen, created_at)
+SELECT 'user' || g, 'user' || g, '$SEED_HASH', 0, repeat('5eed', 16), now(), now() FROM generate_series(1, $USERS) g;
+INSERT INTO session_token (token_hash, account_id, created_at, expires_at)
+SELECT encode(sha256(convert_to('benchtoken' || lpad(substr(username, 5), 33, '0'), 'UTF8')), 'hex'), id, now(),
+       TIMESTAMP WITH TIME ZONE '2999-01-01 00:00:00+00' FROM account;
+ANALYZE;
+EOF
+fi
 
 # run_wrk LABEL THREADS CONNECTIONS SECONDS SCRIPT ARGS...: one WRKRESULT line (+ server CPU per request)
 run_wrk() {
@@ -188,6 +214,8 @@ res renew.cpu_ms "$(calc "(${R[renew1.cpu_ms_per_req]} + ${R[renew2.cpu_ms_per_r
 TARGET_RATE=$(( USERS / INTERVAL ))
 PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE ))
 (( PAUSE_MS >= 1 )) || PAUSE_MS=1
+log "lookups alone as in the online round (wrk -t1 -c16), for its baseline"
+record online-alone "$(run_wrk online-alone 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
 log "online round: $USERS peers renewing every $INTERVAL s (target $TARGET_RATE/s over $PACED_CONNECTIONS connections, pause $PAUSE_MS ms) for $ONLINE_SECONDS s, lookups (wrk -t1 -c16) alongside"
 start paced wrk -t2 -c"$PACED_CONNECTIONS" -d"$(( ONLINE_SECONDS + 2 ))"s --timeout 10s -s "$HERE/lua/renew.lua" "$URL" \
     -- "$USERS" 2 "$PAUSE_MS"
@@ -223,16 +251,16 @@ TABLE="| figure | presence | baseline | ratio | goal | met? |
 | server CPU per request (ms) | renewal $(fmt "${R[renew.cpu_ms]}") | lookup $(fmt "${R[lookup.cpu_ms]}") | $cpu_ratio | ≤ 1 × | $(met "$cpu_ratio <= 1") |
 | $USERS peers online, renewing every $INTERVAL s: peers the directory counts online at the end | ${R[online.count]} | $USERS | $(ratio "${R[online.count]}" "$USERS") | 1.00 | $(met "${R[online.count]:-0} >= $USERS") |
 | … renewals/s achieved ($PACED_CONNECTIONS connections, ${R[online-renew.requests]} requests, one cycle $(fmt "${R[online.cycle_s]}") s) | $(fmt "${R[online-renew.ok_per_s]}") | needed $TARGET_RATE | $(ratio "${R[online-renew.ok_per_s]}" "$TARGET_RATE") | ≥ 0.95 (a cycle within the interval, with slack to the TTL) | $(met "${R[online-renew.ok_per_s]} >= 0.95 * $TARGET_RATE") |
-| … lookup p99 meanwhile (ms; wrk -t1 -c16, $(fmt "${R[online-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[online-lookup.p99_ms]}") | — | — | ≤ 20 ms | $(met "${R[online-lookup.p99_ms]} <= 20") |
+| … lookup p99 meanwhile (ms; wrk -t1 -c16, $(fmt "${R[online-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[online-lookup.p99_ms]}") | lookups alone, -c16: $(fmt "${R[online-alone.p99_ms]}") ms, $(fmt "${R[online-alone.ok_per_s]}")/s | $(ratio "${R[online-lookup.p99_ms]}" "${R[online-alone.p99_ms]}") | ≤ 20 ms | $(met "${R[online-lookup.p99_ms]} <= 20") |
 | lookups/s under a renewal flood from one client (wrk -c$FLOOD_CONNECTIONS, $(fmt "${R[flood.rps]}") renewals/s; lookups wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.ok_per_s]}") | lookups alone (-c$FLOOD_CONNECTIONS) $(fmt "${R[flood-alone.ok_per_s]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
 | peers one instance keeps online at a renewal every $INTERVAL s, from the server CPU per renewal, half the $(nproc) cores left for lookups (information: robust to other load) | $(fmt "$CAPACITY") | — | — | — | — |"
-DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}; mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
+DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}$( (( POSTGRES )) && echo "; PostgreSQL $(psql -Atc 'show server_version' | cut -d' ' -f1) on this machine" || true); mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
 - Per round (ok/s, p99 ms): lookups $(fmt "${R[lookup1.ok_per_s]}")/$(fmt "${R[lookup1.p99_ms]}") $(fmt "${R[lookup2.ok_per_s]}")/$(fmt "${R[lookup2.p99_ms]}"); renewals $(fmt "${R[renew1.ok_per_s]}")/$(fmt "${R[renew1.p99_ms]}") $(fmt "${R[renew2.ok_per_s]}")/$(fmt "${R[renew2.p99_ms]}"). Failed: lookups ${R[lookup1.failed]}+${R[lookup2.failed]}, renewals ${R[renew1.failed]}+${R[renew2.failed]}, paced renewals ${R[online-renew.failed]}, flood ${R[flood.failed]} (non-2xx ${R[flood.err_status]}), lookups under the flood ${R[flooded.failed]}.
 - Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms)."
 {
     echo "## Presence ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
     echo
-    echo "Command: \`bench/presence.sh $( [[ $MODE == quick ]] && echo --quick)${STORE:+ --store $STORE}\`"
+    echo "Command: \`bench/presence.sh $( [[ $MODE == quick ]] && echo --quick)${STORE:+ --store $STORE}$( (( POSTGRES )) && echo ' --postgres' || true)\`"
     echo
     echo "$TABLE"
     echo

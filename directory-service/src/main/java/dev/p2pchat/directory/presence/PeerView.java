@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A peer as a lookup shows it, read in one query: the account and, when it is online, its
+ * A peer as a lookup shows it: the account (one query) and, when it is online, its
  * presence ({@code host} is null when offline) with its own addresses; and whether it has a
  * listening signalling channel open on any instance ({@code signal}).
  */

@@ -40,6 +40,22 @@ class DirectoryPropertiesTest {
     }
 
     @Test
+    void presenceIsInMemoryByDefaultAndTheTableStoreCanBeChosen() {
+        runner.run(context -> assertThat(context.getBean(DirectoryProperties.class).presence().store())
+                .isEqualTo(DirectoryProperties.Presence.Store.MEMORY));
+        runner.withPropertyValues("directory.presence.store=table")
+                .run(context -> assertThat(context.getBean(DirectoryProperties.class).presence().store())
+                        .isEqualTo(DirectoryProperties.Presence.Store.TABLE));
+    }
+
+    @Test
+    void anUnknownPresenceStoreStopsTheStartNamingTheProperty() {
+        runner.withPropertyValues("directory.presence.store=redis")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .hasStackTraceContaining("directory.presence.store"));
+    }
+
+    @Test
     void settingsBindFromRelaxedNames() {
         runner.withPropertyValues("directory.lockout.attempts=5", "directory.lockout.duration=1h",
                         "directory.bcrypt.pool-size=3", "DIRECTORY_TOKEN_TTL=30m")

@@ -22,7 +22,7 @@ public sealed interface Frame {
      * {@code username} follows the directory's rule (3 to 32 of A-Z a-z 0-9 _ . -, starting
      * with a letter or digit); {@code client} names the software, at most 128 characters.
      */
-    record Hello(int version, String username, String client, int files) implements Frame {
+    record Hello(int version, String username, String client, LogHead logHead, int files) implements Frame {
         public Hello {
             Checks.range("version", version, 1, Integer.MAX_VALUE);
             Checks.username(username);
@@ -30,9 +30,19 @@ public sealed interface Frame {
             Checks.range("files", files, 0, Frames.MAX_FILES_AT_ONCE);
         }
 
-        /** Without {@code files}: a peer that takes the protocol's minimum of files at once. */
+        /** Without a key log head (optional: older peers send none), nor {@code files}. */
         public Hello(int version, String username, String client) {
-            this(version, username, client, 0);
+            this(version, username, client, null, 0);
+        }
+
+        /** Without {@code files}: a peer that takes the protocol's minimum of files at once. */
+        public Hello(int version, String username, String client, LogHead logHead) {
+            this(version, username, client, logHead, 0);
+        }
+
+        /** Without a key log head. */
+        public Hello(int version, String username, String client, int files) {
+            this(version, username, client, null, files);
         }
 
         /**
@@ -49,9 +59,30 @@ public sealed interface Frame {
             return new Hello(Frames.PROTOCOL_VERSION, username, client);
         }
 
+        /** A HELLO for this protocol version with the latest key log head we verified (or null). */
+        public static Hello of(String username, String client, LogHead logHead) {
+            return new Hello(Frames.PROTOCOL_VERSION, username, client, logHead);
+        }
+
         @Override
         public FrameType type() {
             return FrameType.HELLO;
+        }
+    }
+
+    /**
+     * HELLO's optional {@code logHead}: the latest signed tree head of the directory's key log
+     * the sender verified, and the fingerprint of the log key that signed it, so that two peers
+     * can see whether the directory shows them the same log. Only its form is checked here; the
+     * signature and consistency are the key log's business.
+     */
+    record LogHead(String logKey, long size, String rootHash, long timestamp, String signature) {
+        public LogHead {
+            Checks.sha256("logHead.logKey", logKey);
+            Checks.nonNegative("logHead.size", size);
+            Checks.sha256("logHead.rootHash", rootHash);
+            Checks.nonNegative("logHead.timestamp", timestamp);
+            Checks.base64("logHead.signature", signature, Frames.MAX_SIGNATURE_CHARS);
         }
     }
 

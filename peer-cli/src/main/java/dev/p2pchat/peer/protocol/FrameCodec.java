@@ -47,8 +47,12 @@ final class FrameCodec {
         return switch (type) {
             case HELLO -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
+                JsonFields head = f.optionalObject("logHead");
                 yield f.build(() -> new Hello((int) f.integer("version", 1, Integer.MAX_VALUE),
-                        f.string("username"), f.string("client"), (int) f.optionalInteger("files", 0, Frames.MAX_FILES_AT_ONCE)));
+                        f.string("username"), f.string("client"), head == null ? null : new Frame.LogHead(
+                                head.string("logKey"), head.nonNegative("size"), head.string("rootHash"),
+                                head.nonNegative("timestamp"), head.string("signature")),
+                        (int) f.optionalInteger("files", 0, Frames.MAX_FILES_AT_ONCE)));
             }
             case CHAT -> decodeChat(buf, length);
             case FILE_OFFER -> {
@@ -96,6 +100,11 @@ final class FrameCodec {
                 Hello h = (Hello) frame;
                 ObjectNode node = object().put("version", h.version()).put("username", h.username())
                         .put("client", h.client());
+                if (h.logHead() != null) {
+                    Frame.LogHead l = h.logHead();
+                    node.putObject("logHead").put("logKey", l.logKey()).put("size", l.size()).put("rootHash", l.rootHash())
+                            .put("timestamp", l.timestamp()).put("signature", l.signature());
+                }
                 if (h.files() > 0) {
                     node.put("files", h.files());
                 }
@@ -268,6 +277,18 @@ final class FrameCodec {
         boolean optionalBool(String field) throws ProtocolException {
             JsonNode node = object.get(field);
             return node != null && !node.isNull() && bool(field);
+        }
+
+        /** An object member that may be absent or null (both give null), read with the same rules. */
+        JsonFields optionalObject(String field) throws ProtocolException {
+            JsonNode node = object.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw bad("field '" + field + "' must be an object");
+            }
+            return new JsonFields(type, node);
         }
 
         boolean bool(String field) throws ProtocolException {

@@ -50,4 +50,7 @@ public final class Frames {
 
     private Frames() {
     }
+
+    /** The signature of a key log head in HELLO: Ed25519 is 88 base64 characters. */
+    public static final int MAX_SIGNATURE_CHARS = 256;
 }

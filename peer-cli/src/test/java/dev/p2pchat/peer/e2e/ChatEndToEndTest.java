@@ -196,7 +196,8 @@ class ChatEndToEndTest {
         var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
         var first = mapper.readTree(before.out());
         assertThat(first.properties().stream().map(java.util.Map.Entry::getKey).toList()).containsExactly(
-                "username", "online", "host", "port", "fingerprint", "lastSeen", "signal", "addresses", "knownPeers");
+                "username", "online", "host", "port", "fingerprint", "lastSeen", "signal", "addresses", "knownPeers",
+                "verified", "keyLog");
         assertThat(first.get("online").asBoolean()).isTrue();
         assertThat(first.get("knownPeers").asString()).isEqualTo("unknown");
         assertThat(mapper.readTree(after.out()).get("knownPeers").asString()).isEqualTo("chosen");

@@ -202,6 +202,21 @@ class FrameReaderMalformedTest {
     }
 
     @Test
+    void aMalformedLogHeadInHelloIsRefusedWithTheFieldNamed() {
+        String hello = "{\"version\":1,\"username\":\"alice\",\"client\":\"x\",\"logHead\":";
+        String hash = "\"" + "ab".repeat(32) + "\"";
+        assertRejected(frame(0x01, hello + "[]}"), "bad HELLO payload: field 'logHead' must be an object");
+        assertRejected(frame(0x01, hello + "{\"size\":1}}"), "bad HELLO payload: missing field 'logKey'");
+        assertRejected(frame(0x01, hello + "{\"logKey\":" + hash + ",\"size\":-1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"AAAA\"}}"), "bad HELLO payload: field 'size' must be between 0 and 9223372036854775807, got -1");
+        assertRejected(frame(0x01, hello + "{\"logKey\":\"AB\",\"size\":1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"AAAA\"}}"), "bad HELLO payload: field 'logHead.logKey' must be 64 lowercase hex characters");
+        assertRejected(frame(0x01, hello + "{\"logKey\":" + hash + ",\"size\":1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"" + "A".repeat(260) + "\"}}"),
+                "bad HELLO payload: field 'logHead.signature' must be base64 of at most 256 characters");
+    }
+
+    @Test
     void missingFields() {
         assertRejected(frame(0x01, "{\"version\":1,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":-1}"),

@@ -120,6 +120,22 @@ class HandshakeTest {
     }
 
     @Test
+    void keyLogHeadsTravelBothWaysAndAreOptional() throws Exception {
+        Frame.LogHead alicesHead = new Frame.LogHead("aa".repeat(32), 7, "bb".repeat(32), 1_764_000_000_000L, "AAAA");
+        Harness.Link link = harness.link();
+        TestWire dialer = new TestWire(link.dialer());
+        TestWire listener = new TestWire(link.listener());
+
+        // alice shows her head; bob, like an older peer, shows none
+        CompletableFuture<Frame.Hello> dialed = harness.async(() -> Handshake.dial(dialer, new FrameReader(dialer.in()),
+                new FrameWriter(dialer.out()), "alice", "bob", alicesHead, TIMEOUT));
+        CompletableFuture<Frame.Hello> accepted = accept(listener, (claimed, fingerprint) -> { }, TIMEOUT);
+
+        assertThat(dialed.get(5, TimeUnit.SECONDS).logHead()).isNull();
+        assertThat(accepted.get(5, TimeUnit.SECONDS).logHead()).isEqualTo(alicesHead);
+    }
+
+    @Test
     void theDialerSpeaksFirst() throws Exception {
         Harness.Link link = harness.link();
         RawPeer bob = new RawPeer(link.listener());

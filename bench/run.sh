@@ -268,9 +268,11 @@ else
 fi
 res seed.seconds "$(calc "($(now_ns) - $t0) / 1e9")"
 # the key log's growth per key event (a `first` entry), from seeding the big database's log
-for key in log_entries log_row_bytes log_leaf_bytes log_file_bytes_per_entry; do
-    res "keylog.$key" "$(awk -v k="seed.$key" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/db-big.seed.out")"
-done
+if [[ $SCOPE == all ]]; then
+    for key in log_entries log_row_bytes log_leaf_bytes log_file_bytes_per_entry; do
+        res "keylog.$key" "$(awk -v k="seed.$key" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/db-big.seed.out")"
+    done
+fi
 
 # ----------------------------------------------------------------------------- directories
 # Every directory the bench starts: random management and relay ports (several run at once), and the
@@ -286,8 +288,7 @@ BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1
 start_directory() {
     local name=$1 data=$2 port=$3; shift 3
     # shellcheck disable=SC2086
-    start "$name" env DIRECTORY_DATA_DIR="$data" SERVER_PORT="$port" DIRECTORY_RELAY_PORT="$(free_port)" \
-        "${BENCH_DIRECTORY_ENV[@]}" \
+    start "$name" env DIRECTORY_DATA_DIR="$data" SERVER_PORT="$port" "${BENCH_DIRECTORY_ENV[@]}" \
         java $DIRECTORY_JAVA_OPTS "$@" -jar "$DIR_JAR"
     DIR_PID=$STARTED_PID
 }
@@ -884,7 +885,7 @@ for variant in durable delayed; do
     [[ $variant == durable ]] || url=(SPRING_DATASOURCE_URL="jdbc:h2:file:$db/directory;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE")
     t0=$(now_ns)
     # shellcheck disable=SC2086
-    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_RELAY_PORT="$(free_port)" DIRECTORY_BCRYPT_COST=4 \
+    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_BCRYPT_COST=4 \
         "${BENCH_DIRECTORY_ENV[@]}" "${url[@]}" \
         java $DIRECTORY_JAVA_OPTS -jar "$DIR_JAR"
     pid=$STARTED_PID

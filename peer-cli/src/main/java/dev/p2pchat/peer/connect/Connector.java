@@ -9,7 +9,6 @@ import dev.p2pchat.peer.keylog.Head;
 import dev.p2pchat.peer.keylog.KeyLog;
 import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.ErrorCode;
-import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.session.Handshake;

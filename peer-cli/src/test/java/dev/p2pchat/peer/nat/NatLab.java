@@ -46,12 +46,12 @@ final class NatLab implements AutoCloseable {
     static NatLab open(Path work) throws Exception {
         String missing = missingPrerequisite();
         if (missing != null) {
-            String message = "SKIPPED: the NAT lab needs " + missing;
+            String message = "the NAT lab needs " + missing;
             if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(message + " (CI=true: these tests must run, not skip)");
+                Assertions.fail("FAILED: " + message + " (CI=true: these tests must run, not skip)");
             }
-            System.err.println("*** " + message + " ***");
-            Assumptions.abort(message);
+            System.err.println("*** SKIPPED: " + message + " ***");
+            Assumptions.abort("SKIPPED: " + message);
         }
         Path repo = Path.of(System.getProperty("p2pchat.repo", "..")).toAbsolutePath().normalize();
         byte[] random = new byte[3];

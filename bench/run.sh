@@ -2,12 +2,13 @@
 # The p2pchat benchmark suite: every figure of docs/BENCHMARKS.md against its baseline, measured
 # in the same run, back to back, on loopback only. See bench/README.md.
 #
-#   bench/run.sh [--quick] [--profile] [--keep]
+#   bench/run.sh [--quick] [--profile] [--keep] [--transfers]
 #
 #   --quick    tiny sizes (seconds): exercises every path, for CI; the numbers mean little
 #   --profile  also record JFR profiles (directory, both CLI peers of the file transfer, the
 #              harnesses) and write hot-method summaries next to the results
 #   --keep     keep the scratch folder (/tmp/p2pchat-bench.*) for inspection
+#   --transfers  only the file and folder transfers against their baselines (a few minutes)
 #
 # Results: bench/results/<mode>-<timestamp>/results.md (the table, the machine, details), also
 # printed at the end; raw values in results.txt; bench/results/latest points to the last run.
@@ -19,12 +20,14 @@ ROOT=$(dirname "$HERE")
 MODE=full
 PROFILE=0
 KEEP=0
+SCOPE=all
 for arg in "$@"; do
     case $arg in
         --quick) MODE=quick ;;
         --profile) PROFILE=1 ;;
         --keep) KEEP=1 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --transfers) SCOPE=transfers ;;
+        -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/run.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done
@@ -33,11 +36,13 @@ done
 if [[ $MODE == quick ]]; then
     FILE_MIB=64; CHAT_MESSAGES=2000; CHAT_WARMUP=1000; CONNECTS=20; CONNECT_WARMUP=5
     ACCOUNTS=10000; ONLINE=1000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
+    TREE_SMALL=300; TREE_DIRS=10; TREE_LARGE=2; TREE_LARGE_MIB=4; FOLDER_ROUNDS=1
     WRK_SECONDS=3; WRK_WARMUP=1; WARM_CHUNK=1; WARM_MIN_CHUNKS=1; WARM_MAX_CHUNKS=1; LOGIN_SECONDS=3; BCRYPT_SECONDS=2; ROUNDS=1; TRANSFER_ROUNDS=1; STARTUP_RUNS=3
 else
-    FILE_MIB=2048; CHAT_MESSAGES=100000; CHAT_WARMUP=20000; CONNECTS=200; CONNECT_WARMUP=50
+    FILE_MIB=1024; CHAT_MESSAGES=100000; CHAT_WARMUP=20000; CONNECTS=200; CONNECT_WARMUP=50
     ACCOUNTS=1000000; ONLINE=100000; SMALL_ACCOUNTS=1000; SMALL_ONLINE=100
-    WRK_SECONDS=10; WRK_WARMUP=5; WARM_CHUNK=15; WARM_MIN_CHUNKS=12; WARM_MAX_CHUNKS=20; LOGIN_SECONDS=20; BCRYPT_SECONDS=20; ROUNDS=3; TRANSFER_ROUNDS=2; STARTUP_RUNS=20
+    TREE_SMALL=10000; TREE_DIRS=100; TREE_LARGE=3; TREE_LARGE_MIB=64; FOLDER_ROUNDS=2
+    WRK_SECONDS=10; WRK_WARMUP=5; WARM_CHUNK=15; WARM_MIN_CHUNKS=12; WARM_MAX_CHUNKS=20; LOGIN_SECONDS=20; BCRYPT_SECONDS=20; ROUNDS=3; TRANSFER_ROUNDS=3; STARTUP_RUNS=20
 fi
 CORES=$(nproc)
 BCRYPT_COST=${DIRECTORY_BCRYPT_COST:-12}
@@ -61,6 +66,9 @@ RESULTS=$HERE/results/$MODE-$STAMP
 mkdir -p "$RESULTS"
 ln -sfn "$MODE-$STAMP" "$HERE/results/latest"
 WORK=$(mktemp -d /tmp/p2pchat-bench.XXXXXX)
+# the files to send live in memory (tmpfs), so that the source disk is not what is measured;
+# everything is received into $WORK, on disk
+SHM=$(mktemp -d /dev/shm/p2pchat-bench.XXXXXX)
 RUN_START=$(date +%s%N)
 
 # ----------------------------------------------------------------------------- housekeeping
@@ -89,6 +97,7 @@ cleanup() {
         stop_group "$pid" 10
     done
     if (( MADE_RUN_SSHD )); then rmdir /run/sshd 2>/dev/null || true; fi
+    rm -rf "$SHM"
     if (( KEEP )); then log "scratch kept in $WORK"; else rm -rf "$WORK"; fi
     if (( status != 0 )); then log "exit status $status; partial results in $RESULTS"; fi
     exit "$status"
@@ -162,6 +171,13 @@ command -v hyperfine >/dev/null || need_packages+=(hyperfine)
 [[ -x /usr/bin/time ]] || need_packages+=(time)
 command -v ss >/dev/null || need_packages+=(iproute2)
 command -v curl >/dev/null || need_packages+=(curl)
+# magic-wormhole, its mailbox server and transit relay (run locally: see wormhole-pair.sh)
+command -v wormhole >/dev/null || need_packages+=(magic-wormhole)
+[[ -f /usr/lib/python3/dist-packages/twisted/plugins/magic_wormhole_transit_relay.py ]] \
+    || need_packages+=(magic-wormhole-transit-relay)
+[[ -f /usr/lib/python3/dist-packages/twisted/plugins/magic_wormhole_mailbox.py ]] \
+    || need_packages+=(python3-magic-wormhole-mailbox-server)
+command -v unshare >/dev/null || need_packages+=(util-linux)
 if (( ${#need_packages[@]} )); then
     log "installing ${need_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -171,6 +187,7 @@ if (( ${#need_packages[@]} )); then
         || die "apt-get install ${need_packages[*]} failed (see $WORK/apt.log)"
 fi
 command -v javac >/dev/null || die "javac (a JDK 17+) is needed"
+unshare -n true 2>/dev/null || die "unshare -n (a network namespace for the magic-wormhole pair) needs root or user namespaces"
 
 stale() { # JAR MODULE: the jar is missing or older than a source or pom of MODULE
     [[ ! -f $1 ]] || [[ -n $(find "$ROOT/$2/src/main" "$ROOT/$2/pom.xml" "$ROOT/pom.xml" "$ROOT/src/main" \
@@ -223,43 +240,54 @@ javac --release 17 -nowarn -d "$WORK/classes" -cp "$P2P_JAR:$DIR_LIB/*" "$HERE"/
 HARNESS_CP=$WORK/classes:$P2P_JAR
 
 # ----------------------------------------------------------------------------- data
-log "writing a $FILE_MIB MiB random file"
-SRC=$WORK/data/random-$FILE_MIB.bin
-mkdir -p "$WORK/data"
+log "writing a $FILE_MIB MiB random file (tmpfs)"
+SRC=$SHM/data/random-$FILE_MIB.bin
+mkdir -p "$SHM/data"
 head -c "$(( FILE_MIB * 1048576 ))" /dev/urandom >"$SRC"
 FILE_BYTES=$(stat -c %s "$SRC")
 SRC_SHA=$(sha256sum "$SRC" | cut -d' ' -f1)
 
 log "seeding directory databases: $ACCOUNTS accounts ($ONLINE online) and $SMALL_ACCOUNTS ($SMALL_ONLINE online), one BCrypt hash of cost $BCRYPT_COST"
 SEED_HASH=$(java -cp "$WORK/classes:$CRYPTO_JAR" BcryptRate hash --cost "$BCRYPT_COST" --password "$PASSWORD")
-seed() { # DIR ACCOUNTS ONLINE
+seed() { # DIR ACCOUNTS ONLINE LOGGED (key log entries: the odd-numbered users)
     mkdir -p "$1"
     java -cp "$WORK/classes:$DIR_LIB/*" Seed --db "$1" --migrations "$MIGRATIONS" --accounts "$2" --online "$3" \
-        --hash "$SEED_HASH" >"$1.seed.out" 2>"$1.seed.err" || die "seeding $1 failed (see $1.seed.err)"
+        --log "$4" --hash "$SEED_HASH" >"$1.seed.out" 2>"$1.seed.err" || die "seeding $1 failed (see $1.seed.err)"
     grep '^RESULT' "$1.seed.out" >&2 || true
 }
 t0=$(now_ns)
-if [[ $MODE == quick ]]; then
-    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" & seed_pid=$!
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+if [[ $SCOPE == transfers ]]; then   # the peers need only the small directory
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
+elif [[ $MODE == quick ]]; then
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 )) & seed_pid=$!
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
     wait "$seed_pid"
 else
-    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE"
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 ))
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
 fi
 res seed.seconds "$(calc "($(now_ns) - $t0) / 1e9")"
+# the key log's growth per key event (a `first` entry), from seeding the big database's log
+for key in log_entries log_row_bytes log_leaf_bytes log_file_bytes_per_entry; do
+    res "keylog.$key" "$(awk -v k="seed.$key" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/db-big.seed.out")"
+done
 
 # ----------------------------------------------------------------------------- directories
-# Every directory the bench starts: a random management port (several run at once), and the
+# Every directory the bench starts: random management and relay ports (several run at once), and the
 # per-address throttle out of the way, since every client here comes from 127.0.0.1 (the bench
 # measures the service's capacity; docs/SECURITY.md and OPERATIONS.md describe the throttle).
+# Presence in the presence table (DIRECTORY_PRESENCE_STORE=table), where Seed put the online
+# peers, rather than in memory (the embedded default, empty at start): a lookup then reads the
+# peer's presence with one more indexed query than the default pays (bench/presence.sh measures
+# the default store, renewals included).
 BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
-    DIRECTORY_THROTTLE_FAILEDLOGINS=1000000)
+    DIRECTORY_THROTTLE_FAILEDLOGINS=1000000 DIRECTORY_PRESENCE_STORE=table)
 # start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
 start_directory() {
     local name=$1 data=$2 port=$3; shift 3
     # shellcheck disable=SC2086
-    start "$name" env DIRECTORY_DATA_DIR="$data" SERVER_PORT="$port" "${BENCH_DIRECTORY_ENV[@]}" \
+    start "$name" env DIRECTORY_DATA_DIR="$data" SERVER_PORT="$port" DIRECTORY_RELAY_PORT="$(free_port)" \
+        "${BENCH_DIRECTORY_ENV[@]}" \
         java $DIRECTORY_JAVA_OPTS "$@" -jar "$DIR_JAR"
     DIR_PID=$STARTED_PID
 }
@@ -282,23 +310,26 @@ BIG_PORT=$(free_port)
 SMALL_PORT=$(free_port)
 log "starting the directories (ports $BIG_PORT with $ACCOUNTS accounts, $SMALL_PORT with $SMALL_ACCOUNTS)"
 t_big=$(now_ns)
-if (( PROFILE )); then
+if [[ $SCOPE == transfers ]]; then
+    BIG_PID=
+elif (( PROFILE )); then
     start_directory dir-big "$WORK/db-big" "$BIG_PORT" -XX:FlightRecorderOptions=stackdepth=256 \
         -XX:StartFlightRecording=name=bench,settings=profile,maxage=30m
 else
     start_directory dir-big "$WORK/db-big" "$BIG_PORT"
 fi
-BIG_PID=$DIR_PID
-if [[ $MODE == full ]]; then await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"; fi
+[[ $SCOPE == transfers ]] || BIG_PID=$DIR_PID
+if [[ $MODE == full && -n $BIG_PID ]]; then await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"; fi
 t_small=$(now_ns)
 start_directory dir-small "$WORK/db-small" "$SMALL_PORT"
 SMALL_PID=$DIR_PID
-[[ $MODE == full ]] || await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"
+[[ $MODE == full || -z $BIG_PID ]] || await_healthy dir-big "$BIG_PORT" "$t_big" "$BIG_PID"
 await_healthy dir-small "$SMALL_PORT" "$t_small" "$SMALL_PID"
 BIG_URL=http://127.0.0.1:$BIG_PORT
 SMALL_URL=http://127.0.0.1:$SMALL_PORT
 
 # ============================================================================= startup
+if [[ $SCOPE == all ]]; then   # (not indented: the block is the same in both scopes)
 log "startup: p2pchat --version vs java -version ($STARTUP_RUNS runs each)"
 (( STARTUP_RUNS >= 3 )) || STARTUP_RUNS=3
 hyperfine -N --style none --warmup 2 --runs "$STARTUP_RUNS" --export-csv "$WORK/startup.csv" \
@@ -314,6 +345,7 @@ if (( PROFILE )); then   # five runs, sampled every millisecond
             -jar "$P2P_JAR" --version >/dev/null 2>&1 || true
     done
 fi
+fi   # SCOPE == all
 
 # ============================================================================= peers
 export P2PCHAT_SERVER=$SMALL_URL
@@ -335,18 +367,59 @@ cpu_of() { calc "$(tfield "$1" 3) + $(tfield "$1" 4)"; }     # user + system sec
 record_transfer() {
     res "$1.verified" "$2"
     res "$1.seconds" "$(calc "($4 - $3) / 1e9")"
-    res "$1.mb_per_s" "$(calc "$FILE_BYTES / (($4 - $3) / 1e9) / 1e6")"
+    res "$1.mb_per_s" "$(calc "$BYTES / (($4 - $3) / 1e9) / 1e6")"
     res "$1.sender_rss_mb" "$(rss_mb "$(tfield "$5" 1)")"
     res "$1.receiver_rss_mb" "$(rss_mb "$(tfield "$6" 1)")"
-    res "$1.cpu_s_per_gib" "$(calc "($(cpu_of "$5") + $(cpu_of "$6")) / $GIB")"
+    res "$1.cpu_s_per_gib" "$(calc "($(cpu_of "$5") + $(cpu_of "$6")) / ($BYTES / 1073741824)")"
 }
+BYTES=$FILE_BYTES   # what the transfer being measured moves
 GIB=$(calc "$FILE_BYTES / 1073741824")
+
+# wormhole_transfer LABEL WHAT: magic-wormhole sends WHAT (a file or a folder) through a local
+# mailbox server and transit relay, the pair in its own network namespace (wormhole-pair.sh);
+# wall time from `wormhole send` to both ends' exit, RSS and CPU of both ends; verified against
+# the source (a folder: every file's path and SHA-256)
+wormhole_transfer() {   # [files-only]: compare files only (wormhole's zip leaves empty folders out)
+    local label=$1 what=$2 only=${3:-} out=$WORK/$1-received rc=0 line got ok=no
+    rm -rf "$out"; mkdir -p "$out"
+    start "$label" unshare -n "$HERE/wormhole-pair.sh" "$what" "$out" "$WORK/$label"
+    wait "$STARTED_PID" || rc=$?
+    forget "$STARTED_PID"
+    line=$(grep '^WHRESULT' "$WORK/$label.out" || true)
+    [[ -n $line ]] || die "$label: wormhole-pair.sh failed (see $WORK/$label.err, $WORK/$label-*.err)"
+    got=$out/$(basename "$what")
+    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got" $only) == $(expected_sha "$what" $only) ]]; then ok=yes; fi
+    res "$label.exit" "$rc"
+    res "$label.verified" "$ok"
+    res "$label.seconds" "$(field " $line" seconds)"
+    res "$label.mb_per_s" "$(calc "$BYTES / $(field " $line" seconds) / 1e6")"
+    res "$label.sender_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-send.time" 1)")"
+    res "$label.receiver_rss_mb" "$(rss_mb "$(tfield "$WORK/$label-receive.time" 1)")"
+    res "$label.cpu_s_per_gib" "$(calc "($(cpu_of "$WORK/$label-send.time") + $(cpu_of "$WORK/$label-receive.time")) / ($BYTES / 1073741824)")"
+    rm -rf "$out"
+    [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-*.err)"
+}
+declare -A EXPECTED_SHA
+expected_sha() { # SOURCE [files-only]: the content_sha of a source, computed once
+    local key="$1 ${2:-}"
+    [[ -n ${EXPECTED_SHA[$key]:-} ]] || EXPECTED_SHA[$key]=$(content_sha "$1" "${2:-}")
+    echo "${EXPECTED_SHA[$key]}"
+}
+# content_sha FILE|FOLDER [files-only]: the SHA-256 of a file, or of a folder's listing (every
+# path, folders included unless files-only) with each file's SHA-256
+content_sha() {
+    if [[ -f $1 ]]; then sha256sum "$1" | cut -d' ' -f1; return; fi
+    local folders=(find . -type d)
+    [[ ${2:-} != files-only ]] || folders=(true)
+    (cd "$1" && { "${folders[@]}" | LC_ALL=C sort; find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum; } \
+        | sha256sum | cut -d' ' -f1)
+}
 
 # p2pchat_transfer LABEL JAVA_OPTS_SENDER JAVA_OPTS_RECEIVER: `listen --once` on bob, `send` on
 # alice; wall time of `send` (JVM start to exit after the receiver's FILE_RESULT), peak RSS of
 # both, the received file's SHA-256 checked against the source
-p2pchat_transfer() {
-    local label=$1 send_opts=$2 listen_opts=$3 i rc
+p2pchat_transfer() {   # [WHAT]: a file or folder to send instead of $SRC
+    local label=$1 send_opts=$2 listen_opts=$3 what=${4:-$SRC} i rc
     rm -rf "$WORK/home-bob/downloads"
     start "$label-listen" env P2PCHAT_JAVA_OPTS="$listen_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-listen.time" \
         "$P2P" --home "$WORK/home-bob" listen --once --accept auto
@@ -360,20 +433,20 @@ p2pchat_transfer() {
     local t0; t0=$(now_ns)
     rc=0
     P2PCHAT_JAVA_OPTS="$send_opts" /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label-send.time" \
-        "$P2P" --home "$WORK/home-alice" send "$BOB" "$SRC" </dev/null >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
+        "$P2P" --home "$WORK/home-alice" send "$BOB" "$what" </dev/null >"$WORK/$label-send.out" 2>"$WORK/$label-send.err" || rc=$?
     local t1; t1=$(now_ns)
     for (( i = 0; i < 600; i++ )); do kill -0 "$listen_pid" 2>/dev/null || break; sleep 0.05; done
     if kill -0 "$listen_pid" 2>/dev/null; then log "$label: listen still running after the transfer; stopping it"; stop_group "$listen_pid" 5; fi
     wait "$listen_pid" 2>/dev/null || true
     forget "$listen_pid"
     local got ok=no
-    got="$WORK/home-bob/downloads/$(basename "$SRC")"
-    if (( rc == 0 )) && [[ -f $got ]] && [[ $(sha256sum "$got" | cut -d' ' -f1) == "$SRC_SHA" ]]; then ok=yes; fi
+    got="$WORK/home-bob/downloads/$(basename "$what")"
+    if (( rc == 0 )) && [[ -e $got ]] && [[ $(content_sha "$got") == $(expected_sha "$what") ]]; then ok=yes; fi
     res "$label.exit" "$rc"
     record_transfer "$label" "$ok" "$t0" "$t1" "$WORK/$label-send.time" "$WORK/$label-listen.time"
     local line; line=$(grep -o "Sent .* in .*verified" "$WORK/$label-send.err" | tail -1 || true)
     res "$label.cli_says" "\"${line:-?}\""
-    rm -f "$got"
+    rm -rf "$got"
     [[ $ok == yes ]] || log "$label: transfer NOT verified (exit $rc; see $WORK/$label-send.err, $WORK/$label-listen.err)"
 }
 
@@ -466,7 +539,56 @@ scp_transfer() { # LABEL [scp options...]
     rm -f "$WORK/scp-received.bin"
 }
 
-log "file transfer: $FILE_MIB MiB, p2pchat vs TLS pipe (x$TRANSFER_ROUNDS, alternating), then scp"
+ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
+met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+# the transfer rows and details of the table (both scopes)
+transfer_rows() {
+    local tr_ratio scp_ratio wh_ratio xmx_done
+    tr_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[transfer.pipe_mb_per_s]}")
+    scp_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[scp.mb_per_s]}")
+    wh_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[transfer.wormhole_mb_per_s]}")
+    xmx_done=$([[ ${R[xmx64.verified]} == yes ]] && echo "completed, verified" || echo "FAILED (exit ${R[xmx64.exit]})")
+    TRANSFER_ROWS="| file transfer, $FILE_MIB MiB tmpfs → disk, \`send\` → \`listen\` vs magic-wormhole (MB/s, end to end, verified: ${R[transfer.all_verified]} / ${R[transfer.wormhole_verified]}) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (w) magic-wormhole $(fmt "${R[transfer.wormhole_mb_per_s]}") | $wh_ratio | ≥ 2 × (w) | $(met "$wh_ratio >= 2") |
+| file transfer CPU, both ends together (CPU-s per GiB) | $(fmt "${R[transfer.p2pchat_cpu_s_per_gib]}") | (w) magic-wormhole $(fmt "${R[transfer.wormhole_cpu_s_per_gib]}") | $(ratio "${R[transfer.p2pchat_cpu_s_per_gib]}" "${R[transfer.wormhole_cpu_s_per_gib]}") × (w) | ≤ 3 CPU-s | $(met "${R[transfer.p2pchat_cpu_s_per_gib]} <= 3") |
+| file transfer vs the Java TLS pipe (MB/s) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (a) Java TLS 1.3 pipe $(fmt "${R[transfer.pipe_mb_per_s]}") | $tr_ratio | ≥ 0.6 × (a) | $(met "$tr_ratio >= 0.6") |
+| file transfer vs scp (MB/s) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (b) scp, ${R[scp.cipher]} $(fmt "${R[scp.mb_per_s]}") | $scp_ratio | ≥ 2.5 × (b) | $(met "$scp_ratio >= 2.5") |
+| file transfer CPU cost, both ends (CPU-s per GiB, information: robust to other load) | $(fmt "${R[transfer.p2pchat_cpu_s_per_gib]}") | (a) pipe $(fmt "${R[transfer.pipe_cpu_s_per_gib]}"); (b) scp $(fmt "${R[scp.cpu_s_per_gib]}") | $(ratio "${R[transfer.p2pchat_cpu_s_per_gib]}" "${R[transfer.pipe_cpu_s_per_gib]}") × (a) | — | — |
+| transfer memory: sender peak RSS (MB) | $(fmt "${R[transfer.sender_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.sender_rss_mb]} <= 200") |
+| transfer memory: receiver peak RSS (MB) | $(fmt "${R[transfer.receiver_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.receiver_rss_mb]} <= 200") |
+| transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |
+| folder: $TREE_SMALL × 4 KiB in $TREE_DIRS folders + $TREE_LARGE × $TREE_LARGE_MIB MiB, \`send NAME DIR\` (s, end to end, verified: ${R[tree.verified]}) | $(fmt "${R[tree.p2pchat_s]}") | (w) magic-wormhole (zips first) $(fmt "${R[tree.wormhole_s]}") | $(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") × as fast | ≥ 2 × as fast | $(met "$(ratio "${R[tree.wormhole_s]}" "${R[tree.p2pchat_s]}") >= 2") |
+| chat latency during a $FILE_MIB MiB transfer on the same session, 64-byte CHAT round trip (ms; p50 / p99 of ${R[chat_during_transfer.n]}) | $(fmt "$(calc "${R[chat_during_transfer.p50_us]} / 1000")") / $(fmt "$(calc "${R[chat_during_transfer.p99_us]} / 1000")") | — | — | p99 ≤ 50 ms | $(met "${R[chat_during_transfer.p99_us]} <= 50000") |
+| folder CPU, both ends together (CPU-s) | $(fmt "${R[tree.p2pchat_cpu_s]}") | (w) magic-wormhole $(fmt "${R[tree.wormhole_cpu_s]}") | $(ratio "${R[tree.p2pchat_cpu_s]}" "${R[tree.wormhole_cpu_s]}") | — | — |"
+    TRANSFER_DETAILS="- File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); magic-wormhole: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[wh$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). magic-wormhole peak RSS sender/receiver: $(fmt "${R[wh1.sender_rss_mb]}") / $(fmt "${R[wh1.receiver_rss_mb]}") MB (it does not fsync what it received). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB."
+}
+# report: the table, the machine and the details into results.md, and on the terminal
+report() {
+    local command="bench/run.sh"
+    [[ $MODE == quick ]] && command+=" --quick"
+    (( PROFILE )) && command+=" --profile"
+    [[ $SCOPE == transfers ]] && command+=" --transfers"
+    {
+        echo "## Results ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
+        echo
+        echo "Command: \`$command\`"
+        echo
+        echo "$TABLE"
+        echo
+        echo "### Machine"
+        echo
+        echo "| | |"
+        echo "|---|---|"
+        echo "$MACHINE"
+        echo
+        echo "### Details"
+        echo
+        echo "$DETAILS"
+    } >"$RESULTS/results.md"
+    cat "$RESULTS/results.md"
+    log "done in $(fmt "$RUN_SECONDS") s; results in $RESULTS"
+}
+
+log "file transfer: $FILE_MIB MiB tmpfs -> disk, p2pchat vs magic-wormhole vs TLS pipe (x$TRANSFER_ROUNDS, alternating), then scp"
 res transfer.load_at_start "\"$(loadavg)\""
 start_sshd
 SSH_CIPHER=$(ssh -v -p "$SSH_PORT" -i "$SSH_DIR/user_key" "${SSH_OPTS[@]}" root@127.0.0.1 true 2>&1 \
@@ -478,6 +600,7 @@ for (( round = 1; round <= TRANSFER_ROUNDS; round++ )); do
     else
         p2pchat_transfer "p2p$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS"
     fi
+    wormhole_transfer "wh$round" "$SRC"
     pipe_transfer "pipe$round"
 done
 scp_transfer scp
@@ -485,6 +608,7 @@ scp_transfer scp-aes128gcm -c aes128-gcm@openssh.com
 pipe_transfer pipe-nofsync --fsync false   # information: what the final fsync costs
 log "file transfer with -Xmx64m on both peers"
 p2pchat_transfer xmx64 "$PEER_JAVA_OPTS -Xmx64m" "$PEER_JAVA_OPTS -Xmx64m"
+
 
 best() { # PREFIX SUFFIX: the highest value of R[PREFIX<round>SUFFIX]
     local r v best=
@@ -497,12 +621,14 @@ best() { # PREFIX SUFFIX: the highest value of R[PREFIX<round>SUFFIX]
 maxof() { # PREFIX SUFFIX: the highest value (peak memory over the rounds)
     best "$@"
 }
-lowest() { # PREFIX SUFFIX: the lowest value over the rounds
+lowest() { # PREFIX SUFFIX [ROUNDS]: the lowest value over the rounds
     local r
-    for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do echo "${R[$1$r$2]}"; done | sort -g | head -1
+    for (( r = 1; r <= ${3:-$TRANSFER_ROUNDS}; r++ )); do echo "${R[$1$r$2]}"; done | sort -g | head -1
 }
 res transfer.p2pchat_mb_per_s "$(best p2p .mb_per_s)"
 res transfer.pipe_mb_per_s "$(best pipe .mb_per_s)"
+res transfer.wormhole_mb_per_s "$(best wh .mb_per_s)"
+res transfer.wormhole_cpu_s_per_gib "$(lowest wh .cpu_s_per_gib)"
 res transfer.p2pchat_cpu_s_per_gib "$(lowest p2p .cpu_s_per_gib)"
 res transfer.pipe_cpu_s_per_gib "$(lowest pipe .cpu_s_per_gib)"
 res transfer.sender_rss_mb "$(maxof p2p .sender_rss_mb)"
@@ -510,6 +636,71 @@ res transfer.receiver_rss_mb "$(maxof p2p .receiver_rss_mb)"
 all_verified=yes
 for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do [[ ${R[p2p$r.verified]} == yes ]] || all_verified=no; done
 res transfer.all_verified "$all_verified"
+wh_verified=yes
+for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do [[ ${R[wh$r.verified]} == yes ]] || wh_verified=no; done
+res transfer.wormhole_verified "$wh_verified"
+
+# A folder of many small files and a few large ones, in tmpfs: p2pchat sends the tree (offers
+# pipelined), magic-wormhole zips it first and unpacks it on arrival
+log "folder transfer: $TREE_SMALL files of 4 KiB in $TREE_DIRS folders + $TREE_LARGE of $TREE_LARGE_MIB MiB, p2pchat vs magic-wormhole (x$FOLDER_ROUNDS, alternating)"
+TREE=$SHM/tree/bench-tree
+mkdir -p "$TREE/empty"
+for (( d = 0; d < TREE_DIRS; d++ )); do mkdir -p "$TREE/dir$d"; done
+head -c "$(( TREE_SMALL * 4096 ))" /dev/urandom | split -a 5 -d -b 4096 - "$TREE/small-"
+for (( i = 0; i < TREE_SMALL; i++ )); do
+    printf -v f 'small-%05d' "$i"
+    mv "$TREE/$f" "$TREE/dir$(( i % TREE_DIRS ))/$f"
+done
+for (( i = 0; i < TREE_LARGE; i++ )); do head -c "$(( TREE_LARGE_MIB * 1048576 ))" /dev/urandom >"$TREE/large-$i.bin"; done
+BYTES=$(( TREE_SMALL * 4096 + TREE_LARGE * TREE_LARGE_MIB * 1048576 ))
+res tree.bytes "$BYTES"
+for (( round = 1; round <= FOLDER_ROUNDS; round++ )); do
+    if (( round == 1 )); then
+        p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS $(jfr_opt cli-send-tree)" "$PEER_JAVA_OPTS $(jfr_opt cli-listen-tree)" "$TREE"
+    else
+        p2pchat_transfer "p2ptree$round" "$PEER_JAVA_OPTS" "$PEER_JAVA_OPTS" "$TREE"
+    fi
+    wormhole_transfer "whtree$round" "$TREE" files-only
+done
+res tree.p2pchat_s "$(lowest p2ptree .seconds "$FOLDER_ROUNDS")"
+res tree.wormhole_s "$(lowest whtree .seconds "$FOLDER_ROUNDS")"
+res tree.p2pchat_cpu_s "$(calc "$(lowest p2ptree .cpu_s_per_gib "$FOLDER_ROUNDS") * $BYTES / 1073741824")"
+res tree.wormhole_cpu_s "$(calc "$(lowest whtree .cpu_s_per_gib "$FOLDER_ROUNDS") * $BYTES / 1073741824")"
+tree_verified=yes
+for (( r = 1; r <= FOLDER_ROUNDS; r++ )); do
+    [[ ${R[p2ptree$r.verified]} == yes && ${R[whtree$r.verified]} == yes ]] || tree_verified=no
+done
+res tree.verified "$tree_verified"
+BYTES=$FILE_BYTES
+
+log "chat latency during a $FILE_MIB MiB transfer on the same session (a CHAT echoed at a time until the file is confirmed)"
+# shellcheck disable=SC2046,SC2086
+java $PEER_JAVA_OPTS -cp "$HARNESS_CP" ChatLatency --home "$WORK/chat-ids" --warmup "$CHAT_WARMUP" \
+    --during-transfer "$SRC" --downloads "$WORK/chat-downloads" >"$WORK/chat-during.out" 2>"$WORK/chat-during.err" \
+    || die "ChatLatency --during-transfer failed (see $WORK/chat-during.err)"
+while read -r _ key value; do res "$key" "$value"; done < <(grep '^RESULT' "$WORK/chat-during.out")
+rm -rf "$WORK/chat-downloads" "$WORK/chat-downloads-partials"
+
+if [[ $SCOPE == transfers ]]; then
+    stop_group "$SMALL_PID" 30; forget "$SMALL_PID"
+    LOAD_END=$(loadavg)
+    RUN_SECONDS=$(calc "($(now_ns) - $RUN_START) / 1e9")
+    res run.seconds "$RUN_SECONDS"
+    if (( PROFILE )); then
+        for f in "$JFR_DIR"/*.jfr; do [[ -f $f ]] && "$HERE/jfr-top.sh" "$f" 40 >"${f%.jfr}.top.txt" 2>&1 || true; done
+    fi
+    set +u
+    transfer_rows
+    TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
+|---|---|---|---|---|---|
+$TRANSFER_ROWS"
+    DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar built $JAR_DATES, copied at the start of the run).
+- Mode \`$MODE\`, transfers only; run time $(fmt "$RUN_SECONDS") s; load average at start $LOAD_START, at end $LOAD_END.
+- JVM flags of the peer CLI and of every peer-side baseline: \`$PEER_JAVA_OPTS\`.
+$TRANSFER_DETAILS"
+    report
+    exit 0
+fi
 
 log "chat latency: $CHAT_MESSAGES round trips each, p2pchat session vs raw JSSE, alternating blocks"
 # shellcheck disable=SC2046,SC2086
@@ -540,12 +731,13 @@ NGINX_PID=$STARTED_PID
 for (( i = 0; i < 200; i++ )); do curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" && break; sleep 0.05; done
 curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" || die "nginx did not start (see $WORK/nginx.err)"
 
-# wrk_lookups LABEL URL TOKEN USERS SECONDS [SERVER_PID] -> WRKRESULT line (plus the server's
-# CPU milliseconds per request when SERVER_PID is given), also in $WORK/LABEL.wrk
+# wrk_lookups LABEL URL TOKEN USERS SECONDS [SERVER_PID] [PARITY] -> WRKRESULT line (plus the
+# server's CPU milliseconds per request when SERVER_PID is given), also in $WORK/LABEL.wrk.
+# PARITY odd: only users with a key log entry (answers carry proofs); even: only users without.
 wrk_lookups() {
     local c0=0 c1=0
     [[ -z ${6:-} ]] || c0=$(cpu_ticks "$6")
-    wrk -t2 -c64 -d"$5"s --timeout 10s -s "$HERE/lua/lookup.lua" "$2" -- "$3" "$4" >"$WORK/$1.wrk" 2>&1 \
+    wrk -t2 -c64 -d"$5"s --timeout 10s -s "$HERE/lua/lookup.lua" "$2" -- "$3" "$4" ${7:-} >"$WORK/$1.wrk" 2>&1 \
         || die "wrk failed (see $WORK/$1.wrk)"
     [[ -z ${6:-} ]] || c1=$(cpu_ticks "$6")
     local line requests
@@ -602,8 +794,9 @@ for (( round = 1; round <= ROUNDS; round++ )); do
     log "directory lookups round $round/$ROUNDS: nginx, $ACCOUNTS accounts, $SMALL_ACCOUNTS accounts (wrk -t2 -c64 -d${WRK_SECONDS}s)"
     record_wrk "nginx$round" "$(wrk_lookups "nginx$round" "http://127.0.0.1:$NGINX_PORT" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$NGINX_PID")"
     (( PROFILE && round == ROUNDS )) && jfr_start "$BIG_PID" directory-lookups
-    record_wrk "big$round" "$(wrk_lookups "big$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID")"
+    record_wrk "big$round" "$(wrk_lookups "big$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID" even)"
     (( PROFILE && round == ROUNDS )) && jfr_stop "$BIG_PID" directory-lookups
+    record_wrk "proofs$round" "$(wrk_lookups "proofs$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID" odd)"
     record_wrk "small$round" "$(wrk_lookups "small$round" "$SMALL_URL" "$SMALL_TOKEN" "$SMALL_ACCOUNTS" "$WRK_SECONDS" "$SMALL_PID")"
 done
 median() { # PREFIX SUFFIX -> median over the rounds
@@ -619,9 +812,14 @@ res lookup.big_p99_ms "$(median big .p99_ms)"
 res lookup.small_p99_ms "$(median small .p99_ms)"
 res lookup.nginx_cpu_ms "$(median nginx .cpu_ms_per_req)"
 res lookup.big_cpu_ms "$(median big .cpu_ms_per_req)"
+res keylog.proofs_rps "$(median proofs .rps)"
+res keylog.proofs_p99_ms "$(median proofs .p99_ms)"
+res keylog.proofs_cpu_ms "$(median proofs .cpu_ms_per_req)"
+curl -fsS "$BIG_URL/api/v1/peers/user1" -H "Authorization: Bearer $BIG_TOKEN" >"$WORK/peer-with-proof.json"
+res keylog.body_bytes "$(stat -c %s "$WORK/peer-with-proof.json")"
 res lookup.small_cpu_ms "$(median small .cpu_ms_per_req)"
 failed=0
-for (( r = 1; r <= ROUNDS; r++ )); do failed=$(( failed + ${R[big$r.failed]} + ${R[small$r.failed]} )); done
+for (( r = 1; r <= ROUNDS; r++ )); do failed=$(( failed + ${R[big$r.failed]} + ${R[proofs$r.failed]} + ${R[small$r.failed]} )); done
 res lookup.failed "$failed"
 
 log "connection setup (against the warmed-up directory): $CONNECTS connections each, lookup+TCP+TLS+HELLO vs bare TLS 1.3 handshake"
@@ -686,7 +884,7 @@ for variant in durable delayed; do
     [[ $variant == durable ]] || url=(SPRING_DATASOURCE_URL="jdbc:h2:file:$db/directory;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE")
     t0=$(now_ns)
     # shellcheck disable=SC2086
-    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_BCRYPT_COST=4 \
+    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_RELAY_PORT="$(free_port)" DIRECTORY_BCRYPT_COST=4 \
         "${BENCH_DIRECTORY_ENV[@]}" "${url[@]}" \
         java $DIRECTORY_JAVA_OPTS -jar "$DIR_JAR"
     pid=$STARTED_PID
@@ -715,14 +913,8 @@ fi
 
 # ----------------------------------------------------------------------------- the table
 set +u   # a figure that could not be measured shows up empty rather than stopping the report
-COMMAND="bench/run.sh"
-[[ $MODE == quick ]] && COMMAND+=" --quick"
-(( PROFILE )) && COMMAND+=" --profile"
-ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
-met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+transfer_rows
 
-tr_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[transfer.pipe_mb_per_s]}")
-scp_ratio=$(ratio "${R[transfer.p2pchat_mb_per_s]}" "${R[scp.mb_per_s]}")
 chat_ratio=$(ratio "${R[chat.p2pchat_inline.p50_us]}" "${R[chat.jsse.p50_us]}")
 conn_ratio=$(ratio "${R[connect.p2pchat.p50_us]}" "${R[connect.tls.p50_us]}")
 look_ratio=$(ratio "${R[lookup.big_rps]}" "${R[lookup.nginx_rps]}")
@@ -730,17 +922,12 @@ scale_ratio=$(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.small_p99_ms]}")
 login_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.pool_per_s]}")
 login_all_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.all_cores_per_s]}")
 flood_ratio=$(ratio "${R[flooded.rps]}" "${R[alone.rps]}")
+proofs_ratio=$(ratio "${R[keylog.proofs_rps]}" "${R[lookup.big_rps]}")
 start_ratio=$(ratio "${R[startup.cli_median_ms]}" "${R[startup.java_median_ms]}")
-xmx_done=$([[ ${R[xmx64.verified]} == yes ]] && echo "completed, verified" || echo "FAILED (exit ${R[xmx64.exit]})")
 
 TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
 |---|---|---|---|---|---|
-| file transfer, $FILE_MIB MiB, \`send\` → \`listen\` (MB/s, end to end, verified: ${R[transfer.all_verified]}) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (a) Java TLS 1.3 pipe $(fmt "${R[transfer.pipe_mb_per_s]}") | $tr_ratio | ≥ 0.6 × (a) | $(met "$tr_ratio >= 0.6") |
-| file transfer vs scp (MB/s) | $(fmt "${R[transfer.p2pchat_mb_per_s]}") | (b) scp, ${R[scp.cipher]} $(fmt "${R[scp.mb_per_s]}") | $scp_ratio | ≥ 2.5 × (b) | $(met "$scp_ratio >= 2.5") |
-| file transfer CPU cost, both ends (CPU-s per GiB, information: robust to other load) | $(fmt "${R[transfer.p2pchat_cpu_s_per_gib]}") | (a) pipe $(fmt "${R[transfer.pipe_cpu_s_per_gib]}"); (b) scp $(fmt "${R[scp.cpu_s_per_gib]}") | $(ratio "${R[transfer.p2pchat_cpu_s_per_gib]}" "${R[transfer.pipe_cpu_s_per_gib]}") × (a) | — | — |
-| transfer memory: sender peak RSS (MB) | $(fmt "${R[transfer.sender_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.sender_rss_mb]} <= 200") |
-| transfer memory: receiver peak RSS (MB) | $(fmt "${R[transfer.receiver_rss_mb]}") | — | — | ≤ 200 | $(met "${R[transfer.receiver_rss_mb]} <= 200") |
-| transfer with \`-Xmx64m\` on both peers | $xmx_done, $(fmt "${R[xmx64.mb_per_s]}") MB/s, RSS $(fmt "${R[xmx64.sender_rss_mb]}") / $(fmt "${R[xmx64.receiver_rss_mb]}") MB | — | — | completes | $(met "\"${R[xmx64.verified]}\" == \"yes\"") |
+$TRANSFER_ROWS
 | chat latency p50, 64-byte CHAT round trip over a session (µs, $CHAT_MESSAGES msgs; each side's reader thread answers, as in the baseline) | $(fmt "${R[chat.p2pchat_inline.p50_us]}") | raw JSSE ping-pong $(fmt "${R[chat.jsse.p50_us]}") | $chat_ratio | ≤ 1.5 × | $(met "$chat_ratio <= 1.5") |
 | chat latency p50 sent from a console thread (µs, information: adds one thread wake-up per round trip) | $(fmt "${R[chat.p2pchat.p50_us]}") | raw JSSE $(fmt "${R[chat.jsse.p50_us]}") | $(ratio "${R[chat.p2pchat.p50_us]}" "${R[chat.jsse.p50_us]}") | — | — |
 | chat latency p99 over a session (µs) | $(fmt "${R[chat.p2pchat_inline.p99_us]}") | raw JSSE $(fmt "${R[chat.jsse.p99_us]}") | $(ratio "${R[chat.p2pchat_inline.p99_us]}" "${R[chat.jsse.p99_us]}") | ≤ 1000 µs | $(met "${R[chat.p2pchat_inline.p99_us]} <= 1000") |
@@ -748,6 +935,9 @@ TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
 | directory lookups, $ACCOUNTS accounts, $ONLINE online (req/s, wrk -t2 -c64, median of $ROUNDS) | $(fmt "${R[lookup.big_rps]}") | nginx static JSON $(fmt "${R[lookup.nginx_rps]}") | $look_ratio | ≥ 0.2 × | $(met "$look_ratio >= 0.2") |
 | directory lookups p99 (ms) | $(fmt "${R[lookup.big_p99_ms]}") | nginx $(fmt "${R[lookup.nginx_p99_ms]}") | $(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.nginx_p99_ms]}") | ≤ 20 ms | $(met "${R[lookup.big_p99_ms]} <= 20") |
 | directory lookup, server CPU per request (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | nginx $(fmt "${R[lookup.nginx_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.nginx_cpu_ms]}") | — | — |
+| directory lookups with key log proofs, $ACCOUNTS accounts, $(fmt "${R[keylog.log_entries]}") in the log (req/s, the odd users, median of $ROUNDS; body $(fmt "${R[keylog.body_bytes]}") B) | $(fmt "${R[keylog.proofs_rps]}") | lookups without (the even users, same rounds) $(fmt "${R[lookup.big_rps]}") | $proofs_ratio | ≥ 0.5 × | $(met "$proofs_ratio >= 0.5") |
+| directory lookups with proofs p99 (ms); server CPU per request (ms) | $(fmt "${R[keylog.proofs_p99_ms]}"); $(fmt "${R[keylog.proofs_cpu_ms]}") | without: $(fmt "${R[lookup.big_p99_ms]}"); $(fmt "${R[lookup.big_cpu_ms]}") | $(ratio "${R[keylog.proofs_p99_ms]}" "${R[lookup.big_p99_ms]}") | — | — |
+| key log growth per key event (\`first\`; bytes, information) | H2 file $(fmt "${R[keylog.log_file_bytes_per_entry]}"), row $(fmt "${R[keylog.log_row_bytes]}"), leaf $(fmt "${R[keylog.log_leaf_bytes]}"), + 64 in each instance's heap | — | — | — | — |
 | directory scale: lookup p99, $ACCOUNTS vs $SMALL_ACCOUNTS accounts (ms) | $(fmt "${R[lookup.big_p99_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_p99_ms]}") | $scale_ratio | ≤ 1.5 | $(met "$scale_ratio <= 1.5") |
 | directory scale, server CPU per lookup (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.small_cpu_ms]}") | — | — |
 | logins/s, correct passwords, BCrypt cost $BCRYPT_COST (wrk -c$LOGIN_CONNECTIONS) | $(fmt "${R[login.ok_per_s]}") | BCrypt checks/s on $BCRYPT_POOL thread(s) = the pool $(fmt "${R[bcrypt.pool_per_s]}") | $login_ratio | ≥ 0.85 × | $(met "$login_ratio >= 0.85") |
@@ -761,30 +951,12 @@ TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
 DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar / directory-service.jar built $JAR_DATES, copied at the start of the run).
 - Mode \`$MODE\`; run time $(fmt "$RUN_SECONDS") s; load average at start $LOAD_START, at end $LOAD_END.
 - JVM flags of the peer CLI and of every peer-side baseline: \`$PEER_JAVA_OPTS\`; directory: \`java ${DIRECTORY_JAVA_OPTS:-(defaults)} -jar\`.
-- File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB.
+$TRANSFER_DETAILS
 - Chat latency (µs) p50/p90/p99/p99.9/max: p2pchat session $(fmt "${R[chat.p2pchat_inline.p50_us]}")/$(fmt "${R[chat.p2pchat_inline.p90_us]}")/$(fmt "${R[chat.p2pchat_inline.p99_us]}")/$(fmt "${R[chat.p2pchat_inline.p999_us]}")/$(fmt "${R[chat.p2pchat_inline.max_us]}"); p2pchat sent from a console thread $(fmt "${R[chat.p2pchat.p50_us]}")/$(fmt "${R[chat.p2pchat.p90_us]}")/$(fmt "${R[chat.p2pchat.p99_us]}")/$(fmt "${R[chat.p2pchat.p999_us]}")/$(fmt "${R[chat.p2pchat.max_us]}"); JSSE $(fmt "${R[chat.jsse.p50_us]}")/$(fmt "${R[chat.jsse.p90_us]}")/$(fmt "${R[chat.jsse.p99_us]}")/$(fmt "${R[chat.jsse.p999_us]}")/$(fmt "${R[chat.jsse.max_us]}").
 - Connection setup (ms) p50/p90/p99: p2pchat $(fmt "$(calc "${R[connect.p2pchat.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p99_us]} / 1000")"); bare TLS $(fmt "$(calc "${R[connect.tls.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p99_us]} / 1000")"). p2pchat phases, median (ms): directory lookup $(fmt "$(calc "${R[connect.phase.lookup.p50_us]} / 1000")"), TCP + TLS with pinning $(fmt "$(calc "${R[connect.phase.tcp_tls.p50_us]} / 1000")"), HELLO exchange $(fmt "$(calc "${R[connect.phase.hello.p50_us]} / 1000")").
-- Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
+- Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done) (the even users, no key log entry), with proofs (the odd users): $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[proofs$r.rps]}")" "$(fmt "${R[proofs$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
 - Logins: ${R[login.ok]} logins in ${LOGIN_SECONDS} s (two halves alternating with the BCrypt baseline: $(fmt "${R[bcrypt_pool1.per_s]}") / $(fmt "${R[login1.ok_per_s]}") then $(fmt "${R[bcrypt_pool2.per_s]}") / $(fmt "${R[login2.ok_per_s]}") checks / logins per s), p50 $(fmt "${R[login.p50_ms]}") ms, non-2xx ${R[login.err_status]}; pool $BCRYPT_POOL thread(s), queue $BCRYPT_QUEUE. Flood: ${R[flood.requests]} requests, ${R[flood.ok]} logins, ${R[flood.err_status]} non-2xx (503 busy). Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[alone.p99_ms]}") ms).
 - Seeding both databases took $(fmt "${R[seed.seconds]}") s (one BCrypt hash, bulk INSERT ... SELECT).
 - Durability, sequential registrations on one connection (p50 / p99 ms): every commit on disk $(fmt "${R[reg_durable.p50_ms]}") / $(fmt "${R[reg_durable.p99_ms]}"), H2's write delay $(fmt "${R[reg_delayed.p50_ms]}") / $(fmt "${R[reg_delayed.p99_ms]}"); failed: ${R[reg_durable.failed]} / ${R[reg_delayed.failed]}."
 
-{
-    echo "## Results ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
-    echo
-    echo "Command: \`$COMMAND\`"
-    echo
-    echo "$TABLE"
-    echo
-    echo "### Machine"
-    echo
-    echo "| | |"
-    echo "|---|---|"
-    echo "$MACHINE"
-    echo
-    echo "### Details"
-    echo
-    echo "$DETAILS"
-} >"$RESULTS/results.md"
-cat "$RESULTS/results.md"
-log "done in $(fmt "$RUN_SECONDS") s; results in $RESULTS"
+report

@@ -6,7 +6,9 @@ import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.session.ChatSession;
 import dev.p2pchat.peer.session.Handshake;
 import dev.p2pchat.peer.session.PeerRefusedException;
+import dev.p2pchat.peer.session.Downloads;
 import dev.p2pchat.peer.session.ReceivePolicy;
+import dev.p2pchat.peer.session.Transfer;
 import dev.p2pchat.peer.session.TransferEvents;
 import dev.p2pchat.peer.session.Wire;
 import dev.p2pchat.peer.transport.Dialer;
@@ -63,6 +65,10 @@ public final class ChatLatency {
         Path home = Path.of(args.getOrDefault("home", "/tmp/p2pchat-bench-chat"));
         Identity alice = BenchSupport.identity(home.resolve("alice"));
         Identity bob = BenchSupport.identity(home.resolve("bob"));
+        if (args.containsKey("during-transfer")) {
+            duringTransfer(alice, bob, Path.of(args.get("during-transfer")), Path.of(args.get("downloads")), warmup);
+            System.exit(0);
+        }
 
         RawPingPong raw = new RawPingPong(alice, bob);
         SessionPair p2p = new SessionPair(alice, bob);
@@ -90,6 +96,36 @@ public final class ChatLatency {
         p2p.close();
         raw.close();
         System.exit(0);
+    }
+
+    /**
+     * Chat while a file travels the same session: alice sends {@code file} to bob (who saves it
+     * in {@code downloads}) and, from a console thread, a 64-byte CHAT at a time that bob's reader
+     * echoes, until the file is confirmed. Every round trip is a sample.
+     */
+    static void duringTransfer(Identity aliceId, Identity bobId, Path file, Path downloads, int warmup)
+            throws Exception {
+        ReceivePolicy takesFiles = new ReceivePolicy(ReceivePolicy.Mode.AUTO,
+                new Downloads(downloads, downloads.resolveSibling(downloads.getFileName() + "-partials")),
+                ReceivePolicy.UNLIMITED, ReceivePolicy.FILES_AT_ONCE);
+        SessionPair p2p = new SessionPair(aliceId, bobId, takesFiles);
+        long[] scratch = new long[1000];
+        for (int done = 0; done < warmup; done += scratch.length) {
+            p2p.run(scratch, 0, scratch.length);
+        }
+        long[] samples = new long[1 << 20];
+        int n = 0;
+        long start = System.nanoTime();
+        CompletableFuture<Transfer.Result> sent = p2p.alice.sendFile(file);
+        while (!sent.isDone() && n < samples.length) {
+            p2p.run(samples, n, 1);
+            n++;
+        }
+        Transfer.Result result = sent.get(10, TimeUnit.MINUTES);
+        BenchSupport.result("chat_during_transfer.seconds", (System.nanoTime() - start) / 1e9);
+        BenchSupport.result("chat_during_transfer.file_ok", result.ok() ? 1 : 0);
+        BenchSupport.report("chat_during_transfer", java.util.Arrays.copyOf(samples, n));
+        p2p.close();
     }
 
     /** Raw JSSE: write 64 bytes, read 64 bytes back; the server echoes on its own thread. */
@@ -182,6 +218,11 @@ public final class ChatLatency {
         private long sentAt;
 
         SessionPair(Identity aliceId, Identity bobId) throws Exception {
+            this(aliceId, bobId, ReceivePolicy.refuseAll());
+        }
+
+        /** {@code bobTakes}: which files bob takes from alice. */
+        SessionPair(Identity aliceId, Identity bobId, ReceivePolicy bobTakes) throws Exception {
             TlsConfig aliceTls = TlsConfig.create(aliceId);
             TlsConfig bobTls = TlsConfig.create(bobId);
             CompletableFuture<ChatSession> bobSession = new CompletableFuture<>();
@@ -200,7 +241,7 @@ public final class ChatLatency {
                 }
             };
             listener = Listener.open(InetAddress.getLoopbackAddress(), 0, bobTls, Duration.ofSeconds(10), 16,
-                    connection -> serve(connection, aliceId.fingerprint(), echo, bobSession));
+                    connection -> serve(connection, aliceId.fingerprint(), echo, bobSession, bobTakes));
             PeerConnection connection = new Dialer(aliceTls).connect("127.0.0.1", listener.port(), bobId.fingerprint(),
                     Duration.ofSeconds(10));
             Wire wire = Wire.of(connection);
@@ -241,7 +282,7 @@ public final class ChatLatency {
         }
 
         private void serve(PeerConnection connection, String aliceFingerprint, ChatSession.Events echo,
-                           CompletableFuture<ChatSession> out) {
+                           CompletableFuture<ChatSession> out, ReceivePolicy bobTakes) {
             try {
                 Wire wire = Wire.of(connection);
                 FrameReader reader = new FrameReader(connection.in());
@@ -253,7 +294,7 @@ public final class ChatLatency {
                             }
                         }, Handshake.TIMEOUT);
                 ChatSession session = new ChatSession(hello.username(), false, wire, reader, writer, echo,
-                        TransferEvents.NONE, ReceivePolicy.refuseAll(), timers, ChatSession.Liveness.DEFAULT);
+                        TransferEvents.NONE, bobTakes, timers, ChatSession.Liveness.DEFAULT);
                 out.complete(session);
                 session.run();
             } catch (IOException | RuntimeException e) {

@@ -24,7 +24,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code jdbc:postgresql://127.0.0.1:5432/test}) and {@code P2PCHAT_TEST_POSTGRES_USER}
  * ({@code postgres}) choose the server.
  */
-final class PostgresInstances implements AutoCloseable {
+public final class PostgresInstances implements AutoCloseable {
 
     static final String URL = env("P2PCHAT_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String USER = env("P2PCHAT_TEST_POSTGRES_USER", "postgres");
@@ -33,7 +33,7 @@ final class PostgresInstances implements AutoCloseable {
             .toLowerCase(Locale.ROOT);
     private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
-    PostgresInstances() {
+    public PostgresInstances() {
         try (Connection ignored = connect()) {
             // reachable
         } catch (SQLException e) {
@@ -64,7 +64,7 @@ final class PostgresInstances implements AutoCloseable {
     }
 
     /** Starts one more instance on the shared schema; returns its HTTP port. */
-    int start(String... settings) {
+    public int start(String... settings) {
         Map<String, String> properties = new LinkedHashMap<>();
         for (String setting : settings()) {
             properties.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
@@ -94,12 +94,12 @@ final class PostgresInstances implements AutoCloseable {
         return instances.get(instance);
     }
 
-    <T> T bean(int instance, Class<T> type) {
+    public <T> T bean(int instance, Class<T> type) {
         return instances.get(instance).getBean(type);
     }
 
     /** SQL on the shared schema (through the first instance's pool). */
-    JdbcTemplate jdbc() {
+    public JdbcTemplate jdbc() {
         return instances.get(0).getBean(JdbcTemplate.class);
     }
 

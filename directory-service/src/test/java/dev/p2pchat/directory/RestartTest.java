@@ -4,13 +4,18 @@ import static dev.p2pchat.directory.ContractClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Accounts and locks live in the H2 file under the data directory, not in memory. */
+/**
+ * Accounts, locks and tokens live in the H2 file under the data directory; presence (soft state)
+ * lives in memory, is forgotten by a restart and is back with the peer's next renewal.
+ */
 class RestartTest {
 
     @TempDir
@@ -43,6 +48,46 @@ class RestartTest {
             assertThat(locked.status()).isEqualTo(423);
             assertThat(locked.body().get("lockedUntil").asString()).isEqualTo(lockedUntil);
         }
+    }
+
+    @Test
+    void presenceIsForgottenByARestartAndBackOnThePeersNextRenewal() {
+        String aliceToken;
+        String bobToken;
+        String renewedAt;
+        try (ConfigurableApplicationContext app = start()) {
+            ContractClient api = new ContractClient(port(app));
+            aliceToken = registerAndLogIn(api, "alice");
+            bobToken = registerAndLogIn(api, "bob");
+            assertThat(api.put("/api/v1/presence", aliceToken, json(Map.of("port", 7000))).status()).isEqualTo(200);
+            ContractClient.Reply online = api.get("/api/v1/peers/alice", bobToken);
+            assertThat(online.body().get("online").asBoolean()).isTrue();
+            renewedAt = online.body().get("lastSeen").asString();
+        }
+
+        try (ConfigurableApplicationContext app = start()) {
+            ContractClient api = new ContractClient(port(app));
+            ContractClient.Reply forgotten = api.get("/api/v1/peers/alice", bobToken);
+            assertThat(forgotten.status()).as("the token survived the restart").isEqualTo(200);
+            assertThat(forgotten.body().get("online").asBoolean()).isFalse();
+            // the database keeps microseconds
+            assertThat(Instant.parse(forgotten.body().get("lastSeen").asString())).as("kept at shutdown")
+                    .isEqualTo(Instant.parse(renewedAt).truncatedTo(ChronoUnit.MICROS));
+
+            assertThat(api.put("/api/v1/presence", aliceToken, json(Map.of("port", 7000))).status()).isEqualTo(200);
+
+            ContractClient.Reply back = api.get("/api/v1/peers/alice", bobToken);
+            assertThat(back.body().get("online").asBoolean()).isTrue();
+            assertThat(back.body().get("port").asInt()).isEqualTo(7000);
+        }
+    }
+
+    private static String registerAndLogIn(ContractClient api, String username) {
+        String credentials = json(Map.of("username", username, "password", username + " password"));
+        assertThat(api.post("/api/v1/accounts", null, credentials).status()).isEqualTo(201);
+        ContractClient.Reply login = api.post("/api/v1/sessions", null, credentials);
+        assertThat(login.status()).isEqualTo(201);
+        return login.body().get("token").asString();
     }
 
     private ConfigurableApplicationContext start() {

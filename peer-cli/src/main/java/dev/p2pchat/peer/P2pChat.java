@@ -4,7 +4,11 @@ import dev.p2pchat.peer.command.ChatCommand;
 import dev.p2pchat.peer.command.Cli;
 import dev.p2pchat.peer.command.CompletionCommand;
 import dev.p2pchat.peer.command.Failures;
+import dev.p2pchat.peer.command.KeysCommand;
 import dev.p2pchat.peer.command.ListenCommand;
+import dev.p2pchat.peer.command.LogCommand;
+import dev.p2pchat.peer.command.RotateKeyCommand;
+import dev.p2pchat.peer.command.VerifyCommand;
 import dev.p2pchat.peer.command.LoginCommand;
 import dev.p2pchat.peer.command.LogoutCommand;
 import dev.p2pchat.peer.command.LookupCommand;
@@ -30,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "Without a command, starts the guided console (same as 'p2pchat shell')."},
         subcommands = {RegisterCommand.class, LoginCommand.class, LogoutCommand.class, PeersCommand.class,
                 LookupCommand.class, WhoamiCommand.class, ListenCommand.class, ChatCommand.class, SendCommand.class,
+                VerifyCommand.class, KeysCommand.class, RotateKeyCommand.class, LogCommand.class,
                 ShellCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
@@ -43,6 +48,7 @@ import picocli.CommandLine.Spec;
                 " 7:peer unreachable, or connection lost",
                 " 8:peer identity mismatch",
                 " 9:file refused or not verified",
+                "10:the directory's key log failed a check (see 'p2pchat log forget')",
                 "130:interrupted"})
 public final class P2pChat implements Callable<Integer> {
 
@@ -60,6 +66,12 @@ public final class P2pChat implements Callable<Integer> {
             defaultValue = "${env:P2PCHAT_SERVER_CA}",
             description = "PEM certificate(s) to trust for an https:// directory with a private CA (env P2PCHAT_SERVER_CA).")
     Path serverCa;
+
+    @Option(names = "--log-key", scope = ScopeType.INHERIT, paramLabel = "HEX",
+            defaultValue = "${env:P2PCHAT_LOG_KEY}",
+            description = "The directory's key log fingerprint, to pin it up front instead of on first use"
+                    + " (env P2PCHAT_LOG_KEY; the directory prints it at start-up).")
+    String logKey;
 
     @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
             description = "Print only what was asked for and errors: no status lines on stderr.")
@@ -123,7 +135,7 @@ public final class P2pChat implements Callable<Integer> {
     /** What every subcommand needs: options, streams, home, directory, identity. */
     public Cli cli(CommandLine.Model.CommandSpec commandSpec) {
         return new Cli(server, home, serverCa, stdin, terminal, commandSpec.commandLine().getOut(),
-                commandSpec.commandLine().getErr(), quiet, noColor);
+                commandSpec.commandLine().getErr(), quiet, noColor).logKey(logKey);
     }
 
     @Override

@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 @Component
 class OnlineGauge {
 
-    OnlineGauge(MeterRegistry registry, PresenceRepository presence, Clock clock) {
-        Gauge.builder("p2pchat.peers.online", presence, repository -> repository.countByExpiresAtAfter(clock.instant()))
+    OnlineGauge(MeterRegistry registry, PresenceStore presence, Clock clock) {
+        Gauge.builder("p2pchat.peers.online", presence, store -> store.countOnline(clock.instant()))
                 .description("Peers online now (presence not expired)")
                 .register(registry);
     }

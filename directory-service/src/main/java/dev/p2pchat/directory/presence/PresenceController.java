@@ -40,8 +40,7 @@ class PresenceController {
         List<LocalAddresses.Address> local = request.addresses() == null ? List.of()
                 : request.addresses().stream().map(a -> new LocalAddresses.Address(a.host(), a.port())).toList();
         Presence published = presence.goOnline(user, http.getRemoteAddr(), request.port(), local);
-        return new PresenceResponse(published.getUsername(), published.getHost(), published.getPort(),
-                published.getExpiresAt());
+        return new PresenceResponse(published.username(), published.host(), published.port(), published.expiresAt());
     }
 
     @DeleteMapping("/api/v1/presence")

@@ -12,27 +12,29 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.domain.Limit;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 
-/** Who is online, where they listen, and looking peers up. */
+/**
+ * Who is online, where they listen, and looking peers up. Presence lives in a
+ * {@link PresenceStore} (soft state); only going offline by logout or DELETE writes the
+ * account's durable last-seen time ({@link PresenceExpiry} does it for presence that expired).
+ */
 @Service
 public class PresenceService {
 
     private static final Pattern USERNAME = Pattern.compile(ValidUsername.PATTERN);
 
-    private final PresenceRepository presence;
+    private final PresenceStore store;
     private final AccountRepository accounts;
     private final Duration ttl;
     private final Clock clock;
     private final PeerLookups lookups;
 
-    public PresenceService(PresenceRepository presence, AccountRepository accounts, PeerLookups lookups,
+    public PresenceService(PresenceStore store, AccountRepository accounts, PeerLookups lookups,
                            DirectoryProperties properties, Clock clock) {
         this.lookups = lookups;
-        this.presence = presence;
+        this.store = store;
         this.accounts = accounts;
         this.ttl = properties.presence().ttl();
         this.clock = clock;
@@ -50,34 +52,24 @@ public class PresenceService {
      */
     public Presence goOnline(AuthenticatedUser user, String host, int port, List<LocalAddresses.Address> local) {
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(ttl);
-        String addresses = LocalAddresses.encode(local);
-        if (presence.renew(user.accountId(), host, port, addresses, now, expiresAt) == 0) {
-            try {
-                presence.saveAndFlush(new Presence(user.accountId(), user.username(), Account.key(user.username()),
-                        host, port, addresses, now, expiresAt));
-            } catch (DataIntegrityViolationException raced) {
-                // another request of the same user inserted first: renew that row instead
-                presence.renew(user.accountId(), host, port, addresses, now, expiresAt);
-            }
-        }
-        accounts.updateLastSeen(user.accountId(), now);
-        return new Presence(user.accountId(), user.username(), Account.key(user.username()), host, port, addresses,
-                now, expiresAt);
+        Presence entry = new Presence(user.accountId(), user.username(), Account.key(user.username()), host, port,
+                LocalAddresses.encode(local), now, now.plus(ttl));
+        store.put(entry);
+        return entry;
     }
 
     public void goOffline(AuthenticatedUser user) {
-        goOffline(user.accountId());
+        goOffline(user.accountId(), user.username());
     }
 
     /** Logging out also goes offline, before the logout answers (the event comes on its thread). */
     @EventListener
     void on(LoggedOut loggedOut) {
-        goOffline(loggedOut.accountId());
+        goOffline(loggedOut.accountId(), loggedOut.username());
     }
 
-    private void goOffline(long accountId) {
-        if (presence.deleteByAccount(accountId) > 0) {
+    private void goOffline(long accountId, String username) {
+        if (store.remove(Account.key(username))) {
             accounts.updateLastSeen(accountId, clock.instant());
         }
     }
@@ -88,20 +80,37 @@ public class PresenceService {
     /** Online peers ordered by username, at most {@code limit}, after the cursor {@code after}. */
     public Page online(int limit, String after) {
         String afterKey = after == null ? "" : Account.key(after);
-        List<Presence> rows = presence.findByExpiresAtAfterAndUsernameKeyGreaterThanOrderByUsernameKeyAsc(
-                clock.instant(), afterKey, Limit.of(limit + 1));
+        List<Presence> rows = store.online(afterKey, limit + 1, clock.instant());
         if (rows.size() > limit) {
             List<Presence> page = rows.subList(0, limit);
-            return new Page(page, page.get(limit - 1).getUsername());
+            return new Page(page, page.get(limit - 1).username());
         }
         return new Page(rows, null);
     }
 
-    /** A name that is not even a valid username is simply not found (and never echoed). */
+    /**
+     * A name that is not even a valid username is simply not found (and never echoed). An
+     * expired entry not yet purged still tells when the peer was last seen.
+     */
     public PeerView lookup(String username) {
-        Optional<PeerView> found = USERNAME.matcher(username).matches()
-                ? lookups.find(Account.key(username), clock.instant())
-                : Optional.empty();
-        return found.orElseThrow(NoSuchAccountException::new);
+        if (!USERNAME.matcher(username).matches()) {
+            throw new NoSuchAccountException();
+        }
+        String key = Account.key(username);
+        Instant now = clock.instant();
+        PeerView account = lookups.find(key, now).orElseThrow(NoSuchAccountException::new);
+        Optional<Presence> presence = store.find(key);
+        if (presence.isEmpty()) {
+            return account;
+        }
+        Presence entry = presence.get();
+        if (entry.onlineAt(now)) {
+            return new PeerView(account.username(), account.fingerprint(), account.accountLastSeen(), entry.host(),
+                    entry.port(), entry.updatedAt(), LocalAddresses.decode(entry.addresses()), account.signal());
+        }
+        Instant seen = account.accountLastSeen() == null || account.accountLastSeen().isBefore(entry.updatedAt())
+                ? entry.updatedAt() : account.accountLastSeen();
+        return new PeerView(account.username(), account.fingerprint(), seen, null, null, null, List.of(),
+                account.signal());
     }
 }

@@ -24,6 +24,7 @@ public class SessionService {
 
     private final AccountService accounts;
     private final SessionTokenRepository tokens;
+    private final TokenChecks checks;
     private final ApplicationEventPublisher events;
     private final Duration ttl;
     private final Clock clock;
@@ -31,8 +32,10 @@ public class SessionService {
     /** Tokens recently found valid, by hash; null when the cache is off. */
     private final Cache<String, ValidToken> validated;
 
-    public SessionService(AccountService accounts, SessionTokenRepository tokens, ApplicationEventPublisher events,
-                          DirectoryProperties properties, Clock clock, DirectoryMetrics metrics) {
+    public SessionService(AccountService accounts, SessionTokenRepository tokens, TokenChecks checks,
+                          ApplicationEventPublisher events, DirectoryProperties properties, Clock clock,
+                          DirectoryMetrics metrics) {
+        this.checks = checks;
         this.metrics = metrics;
         Duration cacheTtl = properties.token().cacheTtl();
         this.validated = cacheTtl.isZero() ? null
@@ -108,7 +111,7 @@ public class SessionService {
         if (cached != null && cached.expiresAt().isAfter(now)) {
             return cached;
         }
-        ValidToken valid = tokens.findValid(hash, now)
+        ValidToken valid = checks.findValid(hash, now)
                 .orElseThrow(() -> new InvalidTokenException("The bearer token is unknown, expired or revoked."));
         if (validated != null) {
             validated.put(hash, valid);

@@ -1,7 +1,5 @@
 package dev.p2pchat.directory.session;
 
-import java.time.Instant;
-import java.util.Optional;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
@@ -10,14 +8,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 public interface SessionTokenRepository extends JpaRepository<SessionToken, String> {
 
-    /** The user behind a token that has not expired, in one indexed query. */
-    @Query("""
-            select new dev.p2pchat.directory.session.ValidToken(a.id, a.username, t.tokenHash,
-                       t.expiresAt)
-              from SessionToken t, Account a
-             where t.tokenHash = :hash and t.expiresAt > :now and a.id = t.accountId
-            """)
-    Optional<ValidToken> findValid(@Param("hash") String tokenHash, @Param("now") Instant now);
+    // the check of a token on each call: TokenChecks (plain SQL, no JPA)
 
     @Transactional
     @Modifying

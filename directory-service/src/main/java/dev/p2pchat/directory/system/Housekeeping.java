@@ -9,9 +9,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Deletes expired presence rows (they hold IP addresses), expired token hashes and the
- * listener rows of instances that stopped without saying so (signal/ListenerRecords) every
- * minute, in bounded batches so that no single statement locks much. Every instance runs it;
+ * Deletes expired token hashes and the listener rows of instances that stopped without saying
+ * so (signal/ListenerRecords) every minute (expired presence: presence/PresenceExpiry), in bounded batches so that no single statement locks much. Every instance runs it;
  * deleting what another instance already deleted is harmless.
  */
 @Component
@@ -31,10 +30,6 @@ public class Housekeeping {
     @Scheduled(initialDelayString = "${directory.purge.interval:60s}", fixedDelayString = "${directory.purge.interval:60s}")
     public void purgeExpired() {
         Instant now = clock.instant();
-        int presence = purge("""
-                delete from presence where account_id in (
-                    select account_id from presence where expires_at < ? order by account_id fetch first %d rows only)
-                """.formatted(BATCH), now);
         int tokens = purge("""
                 delete from session_token where token_hash in (
                     select token_hash from session_token where expires_at < ? order by token_hash fetch first %d rows only)
@@ -44,9 +39,8 @@ public class Housekeeping {
                     select account_id, instance_id from signal_listener where expires_at < ?
                      order by account_id, instance_id fetch first %d rows only)
                 """.formatted(BATCH), now);
-        if (presence + tokens + listeners > 0) {
-            log.info("Purged {} expired presence rows, {} expired tokens and {} listener rows of instances gone",
-                    presence, tokens, listeners);
+        if (tokens + listeners > 0) {
+            log.info("Purged {} expired tokens and {} listener rows of instances gone", tokens, listeners);
         }
     }
 

@@ -26,19 +26,20 @@ class TokenCacheTest {
     private static final String TOKEN = "T".repeat(43);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
     private final SessionTokenRepository tokens = mock(SessionTokenRepository.class);
+    private final TokenChecks checks = mock(TokenChecks.class);
 
     private SessionService service(Duration cacheTtl) {
         DirectoryProperties properties = new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                 new DirectoryProperties.Token(Duration.ofHours(12), cacheTtl),
                 new DirectoryProperties.Presence(Duration.ofSeconds(60)), new DirectoryProperties.Bcrypt(4, 1, 4),
-                Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000),
+                Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)),
                 java.util.List.of());
-        return new SessionService(mock(AccountService.class), tokens, event -> { }, properties, clock,
+        return new SessionService(mock(AccountService.class), tokens, checks, event -> { }, properties, clock,
                 new DirectoryMetrics(new SimpleMeterRegistry()));
     }
 
     private void valid(Instant expiresAt) {
-        when(tokens.findValid(anyString(), any())).thenReturn(
+        when(checks.findValid(anyString(), any())).thenReturn(
                 Optional.of(new ValidToken(7, "alice", Tokens.hash(TOKEN), expiresAt)));
     }
 
@@ -51,7 +52,7 @@ class TokenCacheTest {
             assertThat(sessions.verify(TOKEN).username()).isEqualTo("alice");
         }
 
-        verify(tokens, times(1)).findValid(anyString(), any());
+        verify(checks, times(1)).findValid(anyString(), any());
     }
 
     @Test
@@ -61,7 +62,7 @@ class TokenCacheTest {
         AuthenticatedUser alice = sessions.verify(TOKEN);
 
         sessions.logout(alice);
-        when(tokens.findValid(anyString(), any())).thenReturn(Optional.empty());
+        when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
 
         assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
     }
@@ -71,7 +72,7 @@ class TokenCacheTest {
         valid(clock.instant().plusMillis(500));
         SessionService sessions = service(Duration.ofSeconds(2));
         sessions.verify(TOKEN);
-        when(tokens.findValid(anyString(), any())).thenReturn(Optional.empty());
+        when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
 
         clock.advance(Duration.ofSeconds(1));
 
@@ -86,6 +87,6 @@ class TokenCacheTest {
         sessions.verify(TOKEN);
         sessions.verify(TOKEN);
 
-        verify(tokens, times(2)).findValid(anyString(), any());
+        verify(checks, times(2)).findValid(anyString(), any());
     }
 }

@@ -42,22 +42,18 @@ class HousekeepingTest {
     }
 
     @Test
-    void expiredPresenceAndTokensGoInBatchesAndLiveOnesStay() {
+    void expiredTokensGoInBatchesAndLiveOnesStay() {
         int expired = Housekeeping.BATCH * 2 + 3;
         for (long id = 1; id <= expired + 1; id++) {
             account(id);
             Instant expiresAt = id <= expired ? NOW.minusSeconds(1) : NOW.plusSeconds(60);
-            jdbc.update("insert into presence (account_id, username, username_key, host, port, updated_at, expires_at) "
-                    + "values (?, ?, ?, '127.0.0.1', 7000, ?, ?)", id, "user" + id, "user" + id, Timestamp.from(NOW),
-                    Timestamp.from(expiresAt));
             jdbc.update("insert into session_token (token_hash, account_id, created_at, expires_at) values (?, ?, ?, ?)",
                     String.format("%064d", id), id, Timestamp.from(NOW), Timestamp.from(expiresAt));
         }
 
         housekeeping.purgeExpired();
 
-        assertThat(jdbc.queryForObject("select count(*) from presence", Long.class)).isEqualTo(1);
         assertThat(jdbc.queryForObject("select count(*) from session_token", Long.class)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("select account_id from presence", Long.class)).isEqualTo(expired + 1L);
+        assertThat(jdbc.queryForObject("select account_id from session_token", Long.class)).isEqualTo(expired + 1L);
     }
 }

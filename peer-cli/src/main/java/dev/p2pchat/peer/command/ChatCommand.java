@@ -89,7 +89,8 @@ public final class ChatCommand implements Callable<Integer> {
         console.attach(chat, true);
         console.input().status("Connected to " + chat.peer() + " at " + link.endpoint() + " ("
                 + link.rung().word() + ", key " + Fingerprints.pretty(target.fingerprint()).substring(0, 19)
-                + "...). 'close' ends the chat.");
+                + "..., " + (cli.knownPeers().verified(target.username(), target.fingerprint()) ? "verified"
+                : "pinned, not verified: /verify") + "). 'close' ends the chat.");
         Thread reader = new Thread(chat::run, "p2pchat-session-" + chat.peer());
         reader.setDaemon(true);
         reader.start();

@@ -30,6 +30,7 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
             "  close            (or /close)       end this chat",
             "  /to NAME [TEXT]                    talk to NAME from now on (or send TEXT to NAME only)",
             "  /who                               the open chats",
+            "  /verify [yes]                      the safety number of this chat; 'yes' once it matches theirs",
             "  h                (or /help)        this help");
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -213,6 +214,9 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
             case "/to":
                 to(argument);
                 return Action.NONE;
+            case "/verify":
+                verify(argument);
+                return Action.NONE;
             case "close", "/close":
                 ChatSession session = current;
                 if (session == null) {
@@ -261,6 +265,39 @@ final class ChatConsole implements ChatSession.Events, TransferEvents {
         }
         for (ChatSession session : sessions) {
             input.status((session == current ? "* " : "  ") + session.peer());
+        }
+    }
+
+    /**
+     * The safety number of the current chat (our key and the peer's, as known_peers pins it
+     * and TLS proved it); {@code yes} marks the peer verified.
+     */
+    private void verify(String argument) {
+        ChatSession session = current;
+        if (session == null) {
+            input.status("No chat is open.");
+            return;
+        }
+        try {
+            String peer = session.peer();
+            Optional<String> theirs = cli.knownPeers().fingerprintOf(peer);
+            if (theirs.isEmpty()) {
+                input.status(peer + " is not in known_peers: nothing to verify.");
+                return;
+            }
+            String me = cli.session().username();
+            if (argument.equalsIgnoreCase("yes")) {
+                cli.knownPeers().markVerified(peer, theirs.get());
+                input.status(peer + " is now verified in known_peers.");
+                return;
+            }
+            String number = dev.p2pchat.peer.keylog.SafetyNumber.of(me, cli.identity().fingerprint(), peer, theirs.get());
+            input.status("Safety number of " + me + " and " + peer + ": "
+                    + dev.p2pchat.peer.keylog.SafetyNumber.grouped(number));
+            input.status(cli.knownPeers().verified(peer, theirs.get()) ? peer + " is verified with this key."
+                    : "If " + peer + " sees the same number (/verify on their side), type /verify yes.");
+        } catch (dev.p2pchat.peer.identity.IdentityException | RuntimeException e) {
+            input.status("Cannot verify: " + Text.printable(e.getMessage()) + ".");
         }
     }
 

@@ -3,7 +3,10 @@ package dev.p2pchat.peer.command;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.directory.HttpDirectory;
+import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.Identity;
+import dev.p2pchat.peer.keylog.KeyLog;
+import dev.p2pchat.peer.keylog.LogStore;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
 import java.io.IOException;
@@ -36,6 +39,8 @@ public final class Cli {
     private Identity identity;
     private KnownPeers knownPeers;
     private boolean homeChecked;
+    private String logKey;
+    private KeyLog keyLog;
 
     public Cli(URI server, Path home, Path serverCa, InputStream stdin, boolean terminal, PrintWriter out,
                PrintWriter err) {
@@ -57,6 +62,29 @@ public final class Cli {
         this.out = out;
         this.err = err;
         this.home = new Home(home);
+    }
+
+    /** The log key fingerprint given with --log-key (any case, spaces or colons), or null. */
+    public Cli logKey(String fingerprint) {
+        if (fingerprint == null || fingerprint.isBlank()) {
+            this.logKey = null;
+            return this;
+        }
+        try {
+            this.logKey = Fingerprints.normalize(fingerprint);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, "invalid --log-key: expected the 64 hex characters of the"
+                    + " directory's log key fingerprint");
+        }
+        return this;
+    }
+
+    /** The key log checks for --server, with what this home keeps of it. */
+    public synchronized KeyLog keyLog() {
+        if (keyLog == null) {
+            keyLog = new KeyLog(this::directory, new LogStore(home().dir()), logKey);
+        }
+        return keyLog;
     }
 
     public URI server() {

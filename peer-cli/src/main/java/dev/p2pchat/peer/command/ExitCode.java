@@ -21,6 +21,11 @@ public final class ExitCode {
     public static final int IDENTITY_MISMATCH = 8;
     /** A file was refused or not confirmed by the receiver. */
     public static final int TRANSFER_FAILED = 9;
+    /**
+     * The directory's key log did not prove the key it gave (bad signature, missing or wrong
+     * entry, failed inclusion or consistency proof): refused before dialing.
+     */
+    public static final int KEY_LOG = 10;
     /** Interrupted (Ctrl-C). */
     public static final int INTERRUPTED = 130;
 

@@ -3,6 +3,7 @@ package dev.p2pchat.peer.command;
 import dev.p2pchat.peer.connect.ConnectException;
 import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.IdentityException;
+import dev.p2pchat.peer.keylog.KeyLogException;
 import dev.p2pchat.peer.transport.FingerprintMismatchException;
 import dev.p2pchat.peer.transport.TransportException;
 import java.io.IOException;
@@ -51,7 +52,11 @@ public final class Failures implements CommandLine.IExecutionExceptionHandler {
                 case KEY_CHANGED, IDENTITY_MISMATCH -> ExitCode.IDENTITY_MISMATCH;
                 case UNREACHABLE -> ExitCode.PEER_UNREACHABLE;
                 case DIRECTORY_DOWN -> ExitCode.DIRECTORY_UNREACHABLE;
+                case KEY_LOG -> ExitCode.KEY_LOG;
             }, connect.getMessage());
+        }
+        if (ex instanceof KeyLogException keyLog) {
+            return new Outcome(ExitCode.KEY_LOG, "REFUSED: " + keyLog.getMessage());
         }
         if (ex instanceof FingerprintMismatchException mismatch) {
             return new Outcome(ExitCode.IDENTITY_MISMATCH, mismatch.getMessage());

@@ -128,12 +128,24 @@ final class Listening implements AutoCloseable {
         sessionsSeen.incrementAndGet();
         ChatSession before = console.current();
         if (console.attach(session, false)) {
-            console.input().status(session.peer() + " connected. Type to chat; 'close' ends it, 'h' helps.");
+            console.input().status(session.peer() + " connected" + trust(session.peer())
+                    + ". Type to chat; 'close' ends it, 'h' helps.");
         } else if (before != null) {
             console.input().status(session.peer() + " connected. You are still talking to " + before.peer()
                     + " (/to " + session.peer() + " switches).");
         }
         session.run();
+    }
+
+    /** How far the peer's key is trusted, for the chat header: verified, or only pinned. */
+    private String trust(String peer) {
+        try {
+            var known = cli.knownPeers();
+            return known.fingerprintOf(peer).map(key -> known.verified(peer, key) ? " (verified)"
+                    : " (pinned, not verified: /verify)").orElse("");
+        } catch (dev.p2pchat.peer.identity.IdentityException | RuntimeException e) {
+            return "";
+        }
     }
 
     private void schedule(Duration delay) {

@@ -4,6 +4,7 @@ import dev.p2pchat.peer.P2pChat;
 import dev.p2pchat.peer.connect.Endpoints;
 import dev.p2pchat.peer.directory.Directory;
 import dev.p2pchat.peer.identity.Fingerprints;
+import dev.p2pchat.peer.keylog.KeyLog;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,16 +42,19 @@ public final class LookupCommand implements Callable<Integer> {
     String username;
 
     @Option(names = "--json", description = "Print JSON: {username, online, host, port, fingerprint, lastSeen, "
-            + "signal, addresses, knownPeers} (see the README).")
+            + "signal, addresses, knownPeers, verified, keyLog} (see the README).")
     boolean json;
 
     /**
      * The stable shape of {@code lookup --json}: what the directory said the peer advertised,
      * and what our known_peers says of that key ({@code "chosen"}, {@code "met"}, {@code "changed"}
-     * or {@code "unknown"}).
+     * or {@code "unknown"}), whether its safety number was confirmed ({@code verified}), and
+     * whether the directory's key log proved the key ({@code "proven"}, or {@code "none"} for a
+     * directory without a log; a failed proof is exit status 10, not an answer).
      */
     record Json(String username, boolean online, String host, Integer port, String fingerprint, Instant lastSeen,
-                boolean signal, java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> addresses, String knownPeers) {
+                boolean signal, java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> addresses, String knownPeers,
+                boolean verified, String keyLog) {
     }
 
     @Override
@@ -58,11 +62,14 @@ public final class LookupCommand implements Callable<Integer> {
         Cli cli = root.cli(spec);
         UsernameArguments.require(username);
         Directory.Peer peer = cli.directory().lookup(cli.session().token(), username);
+        KeyLog.Checked proof = cli.keyLog().check(username, peer);
         String known = knownPeers(cli, peer);
+        boolean verified = peer.fingerprint() != null && cli.knownPeers().verified(username, peer.fingerprint());
         if (json) {
             cli.out().println(JsonMapper.builder().build().writeValueAsString(new Json(username, peer.online(),
                     peer.online() ? peer.host() : null, peer.online() ? peer.port() : null, peer.fingerprint(),
-                    peer.lastSeen(), peer.reachableBySignal(), peer.localAddresses(), known)));
+                    peer.lastSeen(), peer.reachableBySignal(), peer.localAddresses(), known, verified,
+                    proof.logged() ? "proven" : "none")));
         } else {
             cli.out().println("username:    " + Text.printable(peer.username(), 64));
             cli.out().println("online:      " + (peer.online() ? "yes" : "no"));
@@ -71,8 +78,14 @@ public final class LookupCommand implements Callable<Integer> {
             }
             cli.out().println("fingerprint: " + (peer.fingerprint() == null ? "unknown (never logged in with p2pchat)"
                     : Fingerprints.pretty(peer.fingerprint())));
+            if (peer.fingerprint() != null) {
+                cli.out().println("key log:     " + (proof.logged() ? "proven (" + proof.entry().kind().wire()
+                        + ", entry #" + proof.entry().index() + " of " + proof.head().size() + ", " + KeyLog.when(proof.entry())
+                        + ")" : "none: this directory keeps no key log"));
+            }
             cli.out().println("known_peers: " + switch (known) {
-                case "chosen" -> "yes, this key";
+                case "chosen" -> verified ? "yes, this key, VERIFIED (safety number confirmed)"
+                        : "yes, this key, pinned (not verified: p2pchat verify " + Text.printable(username, 64) + ")";
                 case "met" -> "this key, pinned when they dialed you";
                 case "changed" -> "ANOTHER KEY: chat and send will refuse this one";
                 default -> "no";

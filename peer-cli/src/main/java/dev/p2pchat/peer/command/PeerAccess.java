@@ -5,6 +5,7 @@ import dev.p2pchat.peer.connect.Connector;
 import dev.p2pchat.peer.connect.Rung;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
+import dev.p2pchat.peer.keylog.KeyLog;
 import dev.p2pchat.peer.transport.TlsConfig;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -33,7 +34,7 @@ final class PeerAccess implements ConnectEvents {
         this.status = cli::status;
         this.explain = options.explain;
         this.connector = new Connector(session.username(), session.token(), tls, cli.knownPeers(), cli::directory, this,
-                options.settings());
+                options.settings(), cli.keyLog());
     }
 
     Connector connector() {
@@ -96,6 +97,28 @@ final class PeerAccess implements ConnectEvents {
     @Override
     public void refused(String from, String reason) {
         status.accept("Refused a connection claiming to be '" + from + "': " + Text.printable(reason) + ".");
+    }
+
+    @Override
+    public void rotated(String username, String from, String to, long entry, int steps) {
+        status.accept(username + " rotated their identity key (" + (steps == 1 ? "a rotation" : steps + " rotations")
+                + " signed by the key you knew, key log entry #" + entry + "): known_peers now has "
+                + Fingerprints.pretty(to) + ".");
+    }
+
+    @Override
+    public void unlogged(String username) {
+        status.accept("Note: this directory keeps no key log, so " + username
+                + "'s key is trusted on first use only (compare safety numbers: p2pchat verify " + username + ").");
+    }
+
+    @Override
+    public void fork(String peer, KeyLog.PeerHead heads) {
+        status.accept("WARNING: the directory shows " + peer + " and you DIFFERENT key logs (a fork): "
+                + peer + " holds the head " + heads.theirs().describe() + " signed " + java.time.Instant.ofEpochMilli(
+                heads.theirs().timestamp()) + ", you hold " + heads.ours().describe() + " signed "
+                + java.time.Instant.ofEpochMilli(heads.ours().timestamp()) + ". " + Text.printable(heads.why())
+                + ". The directory may be showing someone a false key; compare safety numbers (/verify).");
     }
 
     void shutdown() {

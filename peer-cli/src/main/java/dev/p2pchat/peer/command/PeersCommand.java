@@ -37,9 +37,11 @@ public final class PeersCommand implements Callable<Integer> {
             cli.status("Nobody is online.");
         } else {
             Instant now = Instant.now();
+            var known = cli.knownPeers();
             for (Directory.PeerSummary peer : peers) {
                 String you = peer.username().equalsIgnoreCase(session.username()) ? "  (you)" : "";
-                cli.out().printf("%-32s seen %s%s%n", Text.printable(peer.username(), 64), ago(peer.lastSeen(), now), you);
+                cli.out().printf("%-32s seen %-12s%s%s%n", Text.printable(peer.username(), 64), ago(peer.lastSeen(), now),
+                        trust(known, peer.username()), you);
             }
         }
         cli.out().flush();
@@ -58,6 +60,12 @@ public final class PeersCommand implements Callable<Integer> {
             after = next != null && (after == null || next.compareToIgnoreCase(after) > 0) ? next : null;
         } while (after != null);
         return peers;
+    }
+
+    /** What known_peers says of a name: verified (safety number confirmed), pinned, or nothing. */
+    static String trust(dev.p2pchat.peer.identity.KnownPeers known, String username) {
+        return known.fingerprintOf(username).map(key -> known.verified(username, key) ? "  verified" : "  pinned")
+                .orElse("");
     }
 
     static String ago(Instant then, Instant now) {

@@ -66,7 +66,7 @@ public final class ReceiveOptions {
                         + " (--accept no receives none)", e);
             }
         }
-        return new ReceivePolicy(mode, folder, maxFileSize, 8);
+        return new ReceivePolicy(mode, folder, maxFileSize, ReceivePolicy.FILES_AT_ONCE);
     }
 
     /** Unfinished files: in the home folder, private, never in a downloads folder others may see. */

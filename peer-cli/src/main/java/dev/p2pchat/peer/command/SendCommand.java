@@ -2,9 +2,9 @@ package dev.p2pchat.peer.command;
 
 import dev.p2pchat.peer.P2pChat;
 import dev.p2pchat.peer.session.ChatSession;
+import dev.p2pchat.peer.session.Outbox;
 import dev.p2pchat.peer.session.ReceivePolicy;
-import dev.p2pchat.peer.session.Transfer;
-import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,8 +17,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "send",
-        description = {"Connect to NAME, send the files one after another, and exit 0 only when the",
-                "receiver confirmed every file's SHA-256. Sending a file again resumes where it broke off."})
+        description = {"Connect to NAME, send the files and folders, and exit 0 only when the receiver",
+                "confirmed every file's SHA-256. A folder is sent with its structure and empty folders;",
+                "links inside it are reported, not followed. Sending again resumes where it broke off."})
 public final class SendCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -33,51 +34,48 @@ public final class SendCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "Who to send to.")
     String name;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "FILE", description = "Files to send.")
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH", description = "Files and folders to send.")
     List<Path> files;
 
     @Option(names = "--address", paramLabel = "HOST:PORT",
             description = "Dial this address instead of asking the directory (for a peer in known_peers).")
     String address;
 
+    @Option(names = "--json", description = "Print JSON: {peer, files: [{path, size, ok, sha256, seconds, message}],"
+            + " skipped: [{path, reason}], confirmed, failed} (see the README).")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
         UsernameArguments.require(name);
-        for (Path file : files) {
-            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-                throw new CliException(ExitCode.USAGE, "cannot send " + file + ": not a readable file");
-            }
+        Outbox.Listing listing;
+        try {
+            listing = Outbox.list(files);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
+        }
+        for (Outbox.Skipped skipped : listing.skipped()) {
+            cli.warn("not sending '" + Text.printable(skipped.shown()) + "': " + Text.printable(skipped.reason()));
         }
         Home.SavedSession session = cli.session();
         PeerAccess access = new PeerAccess(cli, session, connectOptions);
         try (LineInput input = LineInput.open(cli)) {
             ChatConsole console = new ChatConsole(cli, input);
             ChatSession chat = ChatCommand.connect(cli, access, console, name, address, ReceivePolicy.refuseAll());
-            int failed = 0;
-            boolean lost = false;
-            for (Path file : files) {
-                Transfer.Result result = chat.sendFile(file.toAbsolutePath()).join();
-                if (!result.ok()) {
-                    failed++;
-                    if (result.lost()) {
-                        lost = true;
-                        break;
-                    }
-                }
-            }
+            List<Outbox.Sent> sent = Outbox.send(chat, listing.entries(), (entry, result) -> { });
             if (chat.isOpen()) {
                 chat.close("done");
             }
             chat.ended().join();
-            if (lost) {
-                return ExitCode.PEER_UNREACHABLE;
+            SendReport report = new SendReport(name, sent, listing.skipped());
+            if (json) {
+                cli.out().println(report.json());
+                cli.out().flush();
+            } else if (listing.entries().size() > 1 || !listing.skipped().isEmpty()) {
+                cli.status(report.summary());
             }
-            if (failed > 0) {
-                cli.status(failed + " of " + files.size() + " files were not confirmed.");
-                return ExitCode.TRANSFER_FAILED;
-            }
-            return ExitCode.OK;
+            return report.exitCode();
         } finally {
             access.shutdown();
         }

@@ -33,6 +33,24 @@ public interface ConnectEvents {
     default void refused(String from, String reason) {
     }
 
+    /**
+     * known_peers followed a rotation the key log proves: {@code steps} signed rotations lead
+     * from {@code from} to {@code to}, the last in log entry {@code entry}.
+     */
+    default void rotated(String username, String from, String to, long entry, int steps) {
+    }
+
+    /** The directory keeps no key log: {@code username}'s key is trusted on first use only. */
+    default void unlogged(String username) {
+    }
+
+    /**
+     * The head {@code peer} showed in HELLO and ours cannot both be true: the directory shows
+     * different logs to different people. The session goes on; nothing of theirs is kept.
+     */
+    default void fork(String peer, dev.p2pchat.peer.keylog.KeyLog.PeerHead heads) {
+    }
+
     ConnectEvents NONE = new ConnectEvents() {
     };
 }

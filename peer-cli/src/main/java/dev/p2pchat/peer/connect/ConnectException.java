@@ -16,7 +16,9 @@ public class ConnectException extends Exception {
         /** No path to the peer worked, or the handshake broke. */
         UNREACHABLE,
         /** The directory is down; the peer is known, so --address would work. */
-        DIRECTORY_DOWN
+        DIRECTORY_DOWN,
+        /** The directory's key log did not prove the key it gave: refused before dialing. */
+        KEY_LOG
     }
 
     private final Reason reason;

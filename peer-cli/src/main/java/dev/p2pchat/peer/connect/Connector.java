@@ -5,7 +5,11 @@ import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
+import dev.p2pchat.peer.keylog.Head;
+import dev.p2pchat.peer.keylog.KeyLog;
+import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.ErrorCode;
+import dev.p2pchat.peer.protocol.Frame;
 import dev.p2pchat.peer.protocol.FrameReader;
 import dev.p2pchat.peer.protocol.FrameWriter;
 import dev.p2pchat.peer.session.Handshake;
@@ -39,8 +43,8 @@ public final class Connector {
     private final LadderSettings settings;
 
     public Connector(String me, String token, TlsConfig tls, KnownPeers known, DirectorySource directory,
-                     ConnectEvents events, LadderSettings settings) {
-        this.trust = new Trust(me, token, known, directory, events);
+                     ConnectEvents events, LadderSettings settings, KeyLog keyLog) {
+        this.trust = new Trust(me, token, known, directory, events, keyLog);
         this.tls = tls;
         this.events = events;
         this.settings = settings;
@@ -55,7 +59,7 @@ public final class Connector {
     }
 
     /** Where {@code name} is, from the directory, and which key it must present. */
-    public Target resolve(String name) throws DirectoryException, ConnectException {
+    public Target resolve(String name) throws DirectoryException, ConnectException, IdentityException {
         Directory.Peer peer;
         try {
             peer = trust.directory().lookup(trust.token(), name);
@@ -66,6 +70,8 @@ public final class Connector {
             }
             throw e;
         }
+        // proven by the key log before anything in the answer is used
+        KeyLog.Checked checked = trust.proven(name, peer);
         if (!peer.online() || peer.host() == null || peer.port() == null) {
             throw new ConnectException(ConnectException.Reason.OFFLINE, name + " is offline");
         }
@@ -74,22 +80,26 @@ public final class Connector {
         }
         // the name asked for, never the directory's spelling of it: the directory only supplies where and which key
         return trust.target(name, peer.host(), peer.port(), peer.fingerprint(), peer.reachableBySignal(),
-                peer.localAddresses());
+                peer.localAddresses(), checked);
     }
 
     /**
      * {@code name} at an address the user gave: the key comes from known_peers, or from the
      * directory for a first contact.
      */
-    public Target resolve(String name, String host, int port) throws DirectoryException, ConnectException {
+    public Target resolve(String name, String host, int port)
+            throws DirectoryException, ConnectException, IdentityException {
         String fingerprint = trust.known().fingerprintOf(name).orElse(null);
+        KeyLog.Checked checked = null;
         if (fingerprint == null) {
-            fingerprint = trust.directory().lookup(trust.token(), name).fingerprint();
+            Directory.Peer peer = trust.directory().lookup(trust.token(), name);
+            checked = trust.proven(name, peer);
+            fingerprint = peer.fingerprint();
         }
         if (fingerprint == null) {
             throw new ConnectException(ConnectException.Reason.NO_KEY, name + " has no registered identity key yet");
         }
-        return trust.target(name, host, port, fingerprint, false, java.util.List.of());
+        return trust.target(name, host, port, fingerprint, false, java.util.List.of(), checked);
     }
 
     /**
@@ -138,8 +148,10 @@ public final class Connector {
         Wire wire = Wire.of(connection);
         FrameReader reader = new FrameReader(connection.in());
         FrameWriter writer = new FrameWriter(connection.out());
+        Frame.Hello hello;
         try {
-            Handshake.dial(wire, reader, writer, trust.me(), target.username(), Handshake.TIMEOUT);
+            hello = Handshake.dial(wire, reader, writer, trust.me(), target.username(), ourHead(), Handshake.TIMEOUT);
+            compareHeads(target.username(), hello.logHead());
         } catch (PeerRefusedException e) {
             throw new ConnectException(e.code() == ErrorCode.IDENTITY_MISMATCH ? ConnectException.Reason.IDENTITY_MISMATCH
                     : ConnectException.Reason.UNREACHABLE, e.getMessage(), e);
@@ -148,7 +160,8 @@ public final class Connector {
             throw new ConnectException(ConnectException.Reason.UNREACHABLE, "handshake with " + target.username()
                     + " failed: " + e.getMessage(), e);
         }
-        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer);
+        return new Link(target.username(), true, chosenBefore, rung, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
     }
 
     /**
@@ -161,10 +174,37 @@ public final class Connector {
         FrameWriter writer = new FrameWriter(connection.out());
         boolean[] knownBefore = new boolean[1];
         var hello = Handshake.accept(wire, reader, writer, trust.me(), connection.peerFingerprint(),
-                (claimed, fingerprint) -> knownBefore[0] = trust.verify(claimed, fingerprint), Handshake.TIMEOUT);
+                (claimed, fingerprint) -> knownBefore[0] = trust.verify(claimed, fingerprint), ourHead(),
+                Handshake.TIMEOUT);
+        compareHeads(hello.username(), hello.logHead());
         String endpoint = Endpoints.format(connection.remoteAddress().getAddress().getHostAddress(),
                 connection.remoteAddress().getPort());
-        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer);
+        return new Link(hello.username(), false, knownBefore[0], Rung.DIRECT, endpoint, wire, reader, writer,
+                hello.filesAtOnce());
+    }
+
+    /** The largest key log head we verified, for our HELLO; null when we hold none. */
+    private Frame.LogHead ourHead() {
+        return trust.keyLog().ours().map(state -> new Frame.LogHead(state.key().fingerprint(), state.head().size(),
+                state.head().rootHash(), state.head().timestamp(), state.head().signature())).orElse(null);
+    }
+
+    /**
+     * Split-view detection: a head the peer showed that cannot be in the same log as ours is
+     * reported as a fork; the session goes on (the user decides) and nothing of theirs is kept.
+     */
+    private void compareHeads(String peer, Frame.LogHead theirs) {
+        if (theirs == null) {
+            return; // an older peer, or one that holds no head yet
+        }
+        KeyLog.PeerHead result = trust.keyLog().compare(theirs.logKey(), new Head(theirs.size(), theirs.rootHash(),
+                theirs.timestamp(), theirs.signature()));
+        if (result.kind() == KeyLog.PeerHeadKind.FORK) {
+            events.fork(peer, result);
+        } else {
+            events.step("key log head of " + peer + ": " + result.kind().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (" + result.why() + ")");
+        }
     }
 
     private static Duration since(long start) {

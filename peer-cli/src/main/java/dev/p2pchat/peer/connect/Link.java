@@ -23,9 +23,12 @@ public final class Link {
     private final Wire wire;
     private final FrameReader reader;
     private final FrameWriter writer;
+    /** How many files the peer takes at once, as its HELLO said. */
+    private final int peerFilesAtOnce;
 
     Link(String peer, boolean dialer, boolean knownBefore, Rung rung, String endpoint, Wire wire, FrameReader reader,
-         FrameWriter writer) {
+         FrameWriter writer, int peerFilesAtOnce) {
+        this.peerFilesAtOnce = peerFilesAtOnce;
         this.peer = peer;
         this.dialer = dialer;
         this.knownBefore = knownBefore;
@@ -70,7 +73,7 @@ public final class Link {
     public ChatSession session(ChatSession.Events events, TransferEvents transferEvents, ReceivePolicy policy,
                                ScheduledExecutorService timers) {
         return new ChatSession(peer, dialer, wire, reader, writer, events, transferEvents, policy.forPeer(knownBefore),
-                timers, ChatSession.Liveness.DEFAULT);
+                timers, ChatSession.Liveness.DEFAULT, peerFilesAtOnce);
     }
 
     /** Drops the connection (when the caller cannot use it after all). */

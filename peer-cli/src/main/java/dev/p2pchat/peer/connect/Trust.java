@@ -5,6 +5,8 @@ import dev.p2pchat.peer.directory.DirectoryException;
 import dev.p2pchat.peer.identity.Fingerprints;
 import dev.p2pchat.peer.identity.IdentityException;
 import dev.p2pchat.peer.identity.KnownPeers;
+import dev.p2pchat.peer.keylog.KeyLog;
+import dev.p2pchat.peer.keylog.KeyLogException;
 import dev.p2pchat.peer.protocol.ErrorCode;
 import dev.p2pchat.peer.session.PeerRefusedException;
 
@@ -12,7 +14,9 @@ import dev.p2pchat.peer.session.PeerRefusedException;
  * Who may talk to us and whom we may talk to: the directory's fingerprints, pinned by TLS and
  * kept in {@code known_peers} on first use (like SSH). A name already known with another key is
  * refused loudly, whatever the directory says; a known peer still connects when the directory
- * is down.
+ * is down. Every key the directory hands out must be proven by its key log first
+ * ({@link KeyLog}); a key that differs from the pinned one is accepted only when the log shows
+ * signed rotations from the pinned key to it.
  */
 final class Trust {
 
@@ -21,8 +25,11 @@ final class Trust {
     private final KnownPeers known;
     private final Connector.DirectorySource directory;
     private final ConnectEvents events;
+    private final KeyLog keyLog;
 
-    Trust(String me, String token, KnownPeers known, Connector.DirectorySource directory, ConnectEvents events) {
+    Trust(String me, String token, KnownPeers known, Connector.DirectorySource directory, ConnectEvents events,
+          KeyLog keyLog) {
+        this.keyLog = keyLog;
         this.me = me;
         this.token = token;
         this.known = known;
@@ -46,16 +53,69 @@ final class Trust {
         return known;
     }
 
-    /** The target with the key known_peers pins, or the directory's key for a first contact. */
+    KeyLog keyLog() {
+        return keyLog;
+    }
+
+    /** The lookup's key as the key log proves it; any failure refuses before anything is dialed. */
+    KeyLog.Checked proven(String name, Directory.Peer peer) throws ConnectException, DirectoryException {
+        try {
+            return keyLog.check(name, peer);
+        } catch (KeyLogException e) {
+            throw new ConnectException(ConnectException.Reason.KEY_LOG, "REFUSED: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The target with the key known_peers pins, or the directory's key for a first contact. A
+     * key other than the pinned one passes only as a proven rotation (known_peers then follows
+     * it); a reset is refused loudly.
+     */
     Target target(String name, String host, int port, String fingerprint, boolean signal,
-                  java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> localAddresses) throws ConnectException {
+                  java.util.List<dev.p2pchat.peer.directory.Signal.Candidate> localAddresses, KeyLog.Checked checked)
+            throws ConnectException, DirectoryException, IdentityException {
         KnownPeers.Verdict verdict = known.check(name, fingerprint);
         if (verdict.status() == KnownPeers.Status.MISMATCH) {
-            throw new ConnectException(ConnectException.Reason.KEY_CHANGED,
-                    "REFUSED: " + keyChanged(name, verdict.knownFingerprint(), fingerprint));
+            followRotation(name, verdict.knownFingerprint(), fingerprint, checked);
+            return new Target(name, host, port, fingerprint, true, signal, localAddresses);
+        }
+        if (verdict.status() == KnownPeers.Status.UNKNOWN && checked != null && !checked.logged()) {
+            events.unlogged(name); // a first contact that no log vouches for
         }
         return new Target(name, host, port, fingerprint, verdict.status() == KnownPeers.Status.TRUSTED, signal,
                 localAddresses);
+    }
+
+    /**
+     * known_peers pins {@code pinned} for {@code name}, the log proves {@code fingerprint}: the
+     * pin follows only a chain of rotations signed by each replaced key, starting at the pinned
+     * one. Anything else is refused as a changed key; a reset says so loudly (who, when).
+     */
+    private void followRotation(String name, String pinned, String fingerprint, KeyLog.Checked checked)
+            throws ConnectException, DirectoryException, IdentityException {
+        if (checked == null || !checked.logged()) {
+            throw new ConnectException(ConnectException.Reason.KEY_CHANGED,
+                    "REFUSED: " + keyChanged(name, pinned, fingerprint));
+        }
+        KeyLog.Change change;
+        try {
+            change = keyLog.change(name, pinned, checked);
+        } catch (KeyLogException e) {
+            throw new ConnectException(ConnectException.Reason.KEY_LOG, "REFUSED: " + e.getMessage(), e);
+        }
+        switch (change.kind()) {
+            case ROTATED -> {
+                known.rotate(name, fingerprint);
+                events.rotated(name, pinned, fingerprint, change.last().index(), change.steps().size());
+            }
+            case RESET -> throw new ConnectException(ConnectException.Reason.KEY_CHANGED, "REFUSED: the identity key"
+                    + " of '" + name + "' was RESET at " + KeyLog.when(change.last()) + " (key log entry #"
+                    + change.last().index() + "): the new key is NOT signed by the old one. A lost laptop, or someone"
+                    + " who took over the account. " + keyChanged(name, pinned, fingerprint));
+            case UNEXPLAINED -> throw new ConnectException(ConnectException.Reason.KEY_CHANGED,
+                    "REFUSED: " + keyChanged(name, pinned, fingerprint) + " The key log shows no signed rotation from"
+                    + " the key you know.");
+        }
     }
 
     /**
@@ -84,6 +144,30 @@ final class Trust {
     }
 
     /**
+     * Listener side, a dialer known with another key: whether the directory's key log proves
+     * signed rotations from the pinned key to the presented one (known_peers then follows it).
+     * Anything else is reported as a refusal (a reset loudly) and gives false.
+     */
+    private boolean provenRotation(String claimed, String pinned, String presented) throws IdentityException {
+        try {
+            Directory.Peer peer = directory().lookup(token, claimed);
+            if (!presented.equals(peer.fingerprint())) {
+                events.refused(claimed, keyChanged(claimed, pinned, presented));
+                return false;
+            }
+            followRotation(claimed, pinned, presented, keyLog.check(claimed, peer));
+            return true;
+        } catch (ConnectException | KeyLogException e) {
+            events.refused(claimed, e.getMessage().replaceFirst("^REFUSED: ", ""));
+            return false;
+        } catch (DirectoryException e) {
+            events.refused(claimed, keyChanged(claimed, pinned, presented) + " (the directory could not be asked: "
+                    + e.getMessage() + ")");
+            return false;
+        }
+    }
+
+    /**
      * Listener side: whether the key a dialer presented belongs to the name its HELLO claims —
      * known_peers first, then the directory (whose key is then pinned as a peer we met, not one
      * we chose). Returns whether the dialer was one the user chose before this connection: a
@@ -92,22 +176,26 @@ final class Trust {
     boolean verify(String claimed, String fingerprint) throws PeerRefusedException {
         try {
             KnownPeers.Verdict verdict = known.check(claimed, fingerprint);
-            switch (verdict.status()) {
-                case TRUSTED -> {
-                    return known.chosen(claimed, fingerprint);
-                }
-                case MISMATCH -> {
-                    events.refused(claimed, keyChanged(claimed, verdict.knownFingerprint(), fingerprint));
+            if (verdict.status() == KnownPeers.Status.TRUSTED) {
+                return known.chosen(claimed, fingerprint);
+            }
+            if (verdict.status() == KnownPeers.Status.MISMATCH) {
+                if (!provenRotation(claimed, verdict.knownFingerprint(), fingerprint)) {
                     throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
                             "your identity key is not the one " + me + " knows for " + claimed);
                 }
-                default -> {
-                    // not known yet: the directory vouches for the key
-                }
+                return known.chosen(claimed, fingerprint);
             }
+            // not known yet: the directory and its log must vouch for this key
             Directory.Peer peer;
+            KeyLog.Checked checked;
             try {
                 peer = directory().lookup(token, claimed);
+                checked = keyLog.check(claimed, peer);
+            } catch (KeyLogException e) {
+                events.refused(claimed, e.getMessage());
+                throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH, me + " cannot verify your key: "
+                        + "the directory's key log fails its checks");
             } catch (DirectoryException e) {
                 events.refused(claimed, "cannot check its key (" + e.getMessage() + ")");
                 throw new PeerRefusedException(ErrorCode.UNKNOWN_USER,
@@ -118,11 +206,14 @@ final class Trust {
                 throw new PeerRefusedException(ErrorCode.UNKNOWN_USER,
                         "the directory has no identity key for " + claimed + " yet");
             }
-                if (!fingerprint.equals(peer.fingerprint())) {
+            if (!fingerprint.equals(peer.fingerprint())) {
                 events.refused(claimed, "its key " + Fingerprints.pretty(fingerprint) + " is not the directory's for "
                         + claimed);
                 throw new PeerRefusedException(ErrorCode.IDENTITY_MISMATCH,
                         "your identity key is not the one the directory has for " + claimed);
+            }
+            if (!checked.logged()) {
+                events.unlogged(claimed);
             }
             known.rememberMet(claimed, fingerprint);
             events.pinned(claimed, fingerprint);

@@ -166,8 +166,47 @@ public final class HttpDirectory implements Directory {
 
     @Override
     public Peer lookup(String token, String username) throws DirectoryException {
-        String path = "/api/v1/peers/" + URLEncoder.encode(username, StandardCharsets.UTF_8).replace("+", "%20");
-        return answers.peer(as(call("GET", path, token, null, Operation.LOOKUP, username), Peer.class), username);
+        JsonNode reply = call("GET", "/api/v1/peers/" + segment(username), token, null, Operation.LOOKUP, username);
+        // the key log proof is read apart, as hostile input, by the key log checks
+        JsonNode keyLog = reply != null && reply.isObject() ? ((tools.jackson.databind.node.ObjectNode) reply).remove("keyLog")
+                : null;
+        Peer peer = answers.peer(as(reply, Peer.class), username);
+        return keyLog == null || keyLog.isNull() ? peer : peer.withKeyLog(json.writeValueAsBytes(keyLog));
+    }
+
+    @Override
+    public byte[] logKey() throws DirectoryException {
+        return raw(call("GET", "/.well-known/p2pchat-log-key", null, null, Operation.OTHER, null));
+    }
+
+    @Override
+    public byte[] logConsistency(long from, long to) throws DirectoryException {
+        return raw(call("GET", "/api/v1/log/consistency?from=" + from + "&to=" + to, null, null, Operation.OTHER, null));
+    }
+
+    @Override
+    public byte[] keyHistory(String username) throws DirectoryException {
+        return raw(call("GET", "/api/v1/log/keys/" + segment(username), null, null, Operation.LOOKUP, username));
+    }
+
+    @Override
+    public byte[] rotateKey(String token, String fingerprint, String certificate, String signature)
+            throws DirectoryException {
+        var body = json.createObjectNode().put("fingerprint", fingerprint).put("certificate", certificate)
+                .put("signature", signature);
+        return raw(call("PUT", "/api/v1/keys/current", token, json.writeValueAsBytes(body), Operation.ROTATE, null));
+    }
+
+    private static String segment(String username) {
+        return URLEncoder.encode(username, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** An answer handed on as JSON bytes, for a parser that reads it as hostile input. */
+    private byte[] raw(JsonNode reply) throws DirectoryException {
+        if (reply == null || !reply.isObject()) {
+            throw new DirectoryException(Kind.BAD_ANSWER, "the directory at " + base + " sent an answer that is not a JSON object");
+        }
+        return json.writeValueAsBytes(reply);
     }
 
     @Override
@@ -190,7 +229,7 @@ public final class HttpDirectory implements Directory {
         }
     }
 
-    private enum Operation { REGISTER, LOGIN, LOOKUP, OTHER }
+    private enum Operation { REGISTER, LOGIN, LOOKUP, ROTATE, OTHER }
 
     /** Writes {"username":..,"password":..,"fingerprint":..} straight from the char array, then zeroes it. */
     private byte[] credentials(String username, char[] password, String fingerprint) {
@@ -317,6 +356,9 @@ public final class HttpDirectory implements Directory {
                 }
                 return new DirectoryException(Kind.SERVER, "the directory at " + base + " does not know this call (HTTP 404); is --server right?");
             case 409:
+                if (operation == Operation.ROTATE) {
+                    return new DirectoryException(Kind.INVALID, "the directory already has this key as the current one");
+                }
                 return new DirectoryException(Kind.TAKEN, "the username '" + subject + "' is taken");
             case 423: {
                 String until = problem.path("lockedUntil").asString(null);

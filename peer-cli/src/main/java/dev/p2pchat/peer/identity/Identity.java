@@ -100,6 +100,61 @@ public final class Identity {
         }
     }
 
+    /** Files of a new identity written before a rotation is sent, moved into place after it. */
+    public static final String NEXT_KEY_FILE = "identity.next.key";
+    public static final String NEXT_CERTIFICATE_FILE = "identity.next.crt";
+
+    /**
+     * A new EC P-256 identity written as the next one beside the current one ({@value #NEXT_KEY_FILE},
+     * {@value #NEXT_CERTIFICATE_FILE}, owner-only): the current identity stays in use until
+     * {@link #promoteNext} (a rotation writes it first, so a crash after the directory took the
+     * new key loses nothing).
+     */
+    public static Identity createNext(Path home) throws IdentityException {
+        SecureRandom random = new SecureRandom();
+        KeyPair keyPair;
+        X509Certificate certificate;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"), random);
+            keyPair = generator.generateKeyPair();
+            certificate = selfSign(keyPair, Instant.now(), random);
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+            throw new IllegalStateException("cannot generate an EC P-256 identity with this Java runtime", e);
+        }
+        write(home.resolve(NEXT_CERTIFICATE_FILE), pem(certificate), "certificate");
+        write(home.resolve(NEXT_KEY_FILE), pem(keyPair.getPrivate()), "key");
+        return new Identity(keyPair.getPrivate(), certificate);
+    }
+
+    /** Makes the next identity the current one (certificate, then key: each an atomic rename). */
+    public static Identity promoteNext(Path home) throws IdentityException {
+        Identity next = load(home.resolve(NEXT_KEY_FILE), home.resolve(NEXT_CERTIFICATE_FILE));
+        try {
+            SecureFiles.withLock(home.resolve(LOCK_FILE), () -> {
+                java.nio.file.Files.move(home.resolve(NEXT_CERTIFICATE_FILE), home.resolve(CERTIFICATE_FILE),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                java.nio.file.Files.move(home.resolve(NEXT_KEY_FILE), home.resolve(KEY_FILE),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                return null;
+            });
+        } catch (IOException e) {
+            throw new IdentityException("cannot move the new identity into place in " + home + ": " + reason(e)
+                    + " (it is in " + NEXT_KEY_FILE + " and " + NEXT_CERTIFICATE_FILE + ")", e);
+        }
+        return next;
+    }
+
+    /** Drops a next identity the directory did not take. */
+    public static void discardNext(Path home) {
+        try {
+            Files.deleteIfExists(home.resolve(NEXT_KEY_FILE));
+            Files.deleteIfExists(home.resolve(NEXT_CERTIFICATE_FILE));
+        } catch (IOException ignored) {
+            // a leftover next identity is overwritten by the next rotation
+        }
+    }
+
     public PrivateKey privateKey() {
         return privateKey;
     }

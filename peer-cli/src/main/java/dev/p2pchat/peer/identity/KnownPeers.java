@@ -177,8 +177,19 @@ public final class KnownPeers {
         update(requireUsername(username), requireFingerprint(fingerprint), true, Tagging.CHOSEN);
     }
 
+    /**
+     * Follows a key rotation the directory's key log proved (signed by the pinned key): the new
+     * fingerprint replaces the old, a {@code met} tag stays (a stranger stays a stranger) and
+     * {@code verified} goes (the safety number was of the old key).
+     */
+    public void rotate(String username, String fingerprint) throws IdentityException {
+        update(requireUsername(username), requireFingerprint(fingerprint), true, Tagging.ROTATED);
+    }
+
     /** What an update does to the entry's tags. */
     private enum Tagging {
+        /** Keeps {@code met}, drops {@code verified}: a rotation of the key. */
+        ROTATED,
         /** No {@code met}: the user chose this peer (a {@code verified} tag stays). */
         CHOSEN,
         /** A new entry is {@code met}; an existing one keeps its tags. */
@@ -211,6 +222,7 @@ public final class KnownPeers {
                     case CHOSEN -> fingerprint.equals(known) ? withoutTag(tags, MET) : "";
                     case MET -> known == null ? MET : tags;
                     case VERIFIED -> withTag(withoutTag(tags, MET), VERIFIED);
+                    case ROTATED -> withoutTag(tags, VERIFIED);
                 };
                 if (fingerprint.equals(known) && newTags.equals(tags)) {
                     return null;

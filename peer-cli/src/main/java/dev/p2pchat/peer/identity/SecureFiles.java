@@ -149,10 +149,10 @@ public final class SecureFiles {
     }
 
     /** The first {@code max} bytes of a file; {@code truncated} when there was more. */
-    record Bounded(byte[] bytes, boolean truncated) {
+    public record Bounded(byte[] bytes, boolean truncated) {
     }
 
-    static Bounded readBounded(Path file, int max) throws IOException {
+    public static Bounded readBounded(Path file, int max) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             byte[] bytes = in.readNBytes(max + 1);
             if (bytes.length > max) {
@@ -164,7 +164,7 @@ public final class SecureFiles {
         }
     }
 
-    interface IoAction<T> {
+    public interface IoAction<T> {
         T run() throws IOException;
     }
 
@@ -173,7 +173,7 @@ public final class SecureFiles {
      * this JVM and against other processes. Where the file system cannot lock, only threads are
      * excluded.
      */
-    static <T> T withLock(Path lockFile, IoAction<T> action) throws IOException {
+    public static <T> T withLock(Path lockFile, IoAction<T> action) throws IOException {
         Path key = lockFile.toAbsolutePath().normalize();
         ReentrantLock jvmLock = JVM_LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         jvmLock.lock();

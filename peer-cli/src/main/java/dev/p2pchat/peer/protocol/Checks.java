@@ -54,6 +54,17 @@ final class Checks {
         return value;
     }
 
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
+
+    /** Base64 text (standard alphabet) of 1 to {@code max} characters. */
+    static String base64(String field, String value, int max) {
+        if (value == null || value.isEmpty() || value.length() > max || value.length() % 4 != 0
+                || !BASE64.matcher(value).matches()) {
+            throw new IllegalArgumentException("field '" + field + "' must be base64 of at most " + max + " characters");
+        }
+        return value;
+    }
+
     static String username(String value) {
         if (value == null) {
             throw new IllegalArgumentException("field 'username' must not be null");

@@ -22,11 +22,36 @@ public sealed interface Frame {
      * {@code username} follows the directory's rule (3 to 32 of A-Z a-z 0-9 _ . -, starting
      * with a letter or digit); {@code client} names the software, at most 128 characters.
      */
-    record Hello(int version, String username, String client) implements Frame {
+    record Hello(int version, String username, String client, LogHead logHead, int files) implements Frame {
         public Hello {
             Checks.range("version", version, 1, Integer.MAX_VALUE);
             Checks.username(username);
             Checks.text("client", client, 0, Frames.MAX_CLIENT_CHARS);
+            Checks.range("files", files, 0, Frames.MAX_FILES_AT_ONCE);
+        }
+
+        /** Without {@code files}: a peer that takes the protocol's minimum of files at once. */
+        public Hello(int version, String username, String client, LogHead logHead) {
+            this(version, username, client, logHead, 0);
+        }
+
+        /** Without a key log head: a peer that holds none. */
+        public Hello(int version, String username, String client, int files) {
+            this(version, username, client, null, files);
+        }
+
+        /**
+         * How many files the sender of this HELLO takes at once (offered and not yet answered
+         * by FILE_RESULT or FILE_REJECT): its {@code files}, or {@link Frames#MIN_FILES_AT_ONCE}
+         * when it did not say.
+         */
+        public int filesAtOnce() {
+            return files == 0 ? Frames.MIN_FILES_AT_ONCE : Math.max(files, Frames.MIN_FILES_AT_ONCE);
+        }
+
+        /** Neither: what an older peer sends. */
+        public Hello(int version, String username, String client) {
+            this(version, username, client, null, 0);
         }
 
         /** A HELLO for this protocol version. */
@@ -34,9 +59,30 @@ public sealed interface Frame {
             return new Hello(Frames.PROTOCOL_VERSION, username, client);
         }
 
+        /** A HELLO for this protocol version with the latest key log head we verified (or null). */
+        public static Hello of(String username, String client, LogHead logHead) {
+            return new Hello(Frames.PROTOCOL_VERSION, username, client, logHead);
+        }
+
         @Override
         public FrameType type() {
             return FrameType.HELLO;
+        }
+    }
+
+    /**
+     * HELLO's optional {@code logHead}: the latest signed tree head of the directory's key log
+     * the sender verified, and the fingerprint of the log key that signed it, so that two peers
+     * can see whether the directory shows them the same log. Only its form is checked here; the
+     * signature and consistency are the key log's business.
+     */
+    record LogHead(String logKey, long size, String rootHash, long timestamp, String signature) {
+        public LogHead {
+            Checks.sha256("logHead.logKey", logKey);
+            Checks.nonNegative("logHead.size", size);
+            Checks.sha256("logHead.rootHash", rootHash);
+            Checks.nonNegative("logHead.timestamp", timestamp);
+            Checks.base64("logHead.signature", signature, Frames.MAX_SIGNATURE_CHARS);
         }
     }
 
@@ -65,12 +111,28 @@ public sealed interface Frame {
         }
     }
 
-    /** The sender offers a file: an id it chose (unique on this connection), a name and a size. */
-    record FileOffer(long id, String name, long size) implements Frame {
+    /**
+     * The sender offers a file: an id it chose (unique on this connection), a name and a size.
+     * A file of a folder being sent also has a {@code path}: the folders above it, from the top
+     * folder sent, joined with {@code /} (null for a single file); an empty folder itself is
+     * offered with {@code folder} true and size 0.
+     */
+    record FileOffer(long id, String name, long size, String path, boolean folder) implements Frame {
         public FileOffer {
             Checks.id(id);
             Checks.text("name", name, 1, Frames.MAX_FILE_NAME_CHARS);
             Checks.nonNegative("size", size);
+            if (path != null) {
+                Checks.text("path", path, 1, Frames.MAX_FILE_PATH_CHARS);
+            }
+            if (folder && size != 0) {
+                throw new IllegalArgumentException("a folder is offered with size 0, not " + size);
+            }
+        }
+
+        /** A single file, outside any folder. */
+        public FileOffer(long id, String name, long size) {
+            this(id, name, size, null, false);
         }
 
         @Override

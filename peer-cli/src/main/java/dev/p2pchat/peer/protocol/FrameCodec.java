@@ -47,13 +47,18 @@ final class FrameCodec {
         return switch (type) {
             case HELLO -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
+                JsonFields head = f.optionalObject("logHead");
                 yield f.build(() -> new Hello((int) f.integer("version", 1, Integer.MAX_VALUE),
-                        f.string("username"), f.string("client")));
+                        f.string("username"), f.string("client"), head == null ? null : new Frame.LogHead(
+                                head.string("logKey"), head.nonNegative("size"), head.string("rootHash"),
+                                head.nonNegative("timestamp"), head.string("signature")),
+                        (int) f.optionalInteger("files", 0, Frames.MAX_FILES_AT_ONCE)));
             }
             case CHAT -> decodeChat(buf, length);
             case FILE_OFFER -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
-                yield f.build(() -> new FileOffer(f.id(), f.string("name"), f.nonNegative("size")));
+                yield f.build(() -> new FileOffer(f.id(), f.string("name"), f.nonNegative("size"),
+                        f.optionalString("path"), f.optionalBool("folder")));
             }
             case FILE_ACCEPT -> {
                 JsonFields f = JsonFields.parse(type, buf, length);
@@ -93,12 +98,29 @@ final class FrameCodec {
         return switch (frame.type()) {
             case HELLO -> {
                 Hello h = (Hello) frame;
-                yield json(object().put("version", h.version()).put("username", h.username()).put("client", h.client()));
+                ObjectNode node = object().put("version", h.version()).put("username", h.username())
+                        .put("client", h.client());
+                if (h.logHead() != null) {
+                    Frame.LogHead l = h.logHead();
+                    node.putObject("logHead").put("logKey", l.logKey()).put("size", l.size()).put("rootHash", l.rootHash())
+                            .put("timestamp", l.timestamp()).put("signature", l.signature());
+                }
+                if (h.files() > 0) {
+                    node.put("files", h.files());
+                }
+                yield json(node);
             }
             case CHAT -> ((Chat) frame).text().getBytes(StandardCharsets.UTF_8);
             case FILE_OFFER -> {
                 FileOffer o = (FileOffer) frame;
-                yield json(object().put("id", o.id()).put("name", o.name()).put("size", o.size()));
+                ObjectNode node = object().put("id", o.id()).put("name", o.name()).put("size", o.size());
+                if (o.path() != null) {
+                    node.put("path", o.path());
+                }
+                if (o.folder()) {
+                    node.put("folder", true);
+                }
+                yield json(node);
             }
             case FILE_ACCEPT -> {
                 FileAccept a = (FileAccept) frame;
@@ -251,12 +273,36 @@ final class FrameCodec {
             return string(field);
         }
 
+        /** An object member that may be absent or null (both give null), read with the same rules. */
+        JsonFields optionalObject(String field) throws ProtocolException {
+            JsonNode node = object.get(field);
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw bad("field '" + field + "' must be an object");
+            }
+            return new JsonFields(type, node);
+        }
+
+        /** A boolean member that may be absent or null (both give false). */
+        boolean optionalBool(String field) throws ProtocolException {
+            JsonNode node = object.get(field);
+            return node != null && !node.isNull() && bool(field);
+        }
+
         boolean bool(String field) throws ProtocolException {
             JsonNode node = required(field);
             if (!node.isBoolean()) {
                 throw bad("field '" + field + "' must be a boolean");
             }
             return node.booleanValue();
+        }
+
+        /** An integer member in {@code min..max} that may be absent or null (both give 0). */
+        long optionalInteger(String field, long min, long max) throws ProtocolException {
+            JsonNode node = object.get(field);
+            return node == null || node.isNull() ? 0 : integer(field, min, max);
         }
 
         /** An integer member in {@code min..max}; {@code 5.0} or {@code "5"} is not an integer. */

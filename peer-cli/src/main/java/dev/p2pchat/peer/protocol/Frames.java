@@ -36,12 +36,21 @@ public final class Frames {
     /** HELLO {@code client}: at most 128 characters. */
     public static final int MAX_CLIENT_CHARS = 128;
 
+    /** Files every receiver takes at once (docs/PROTOCOL.md 7.2); HELLO {@code files} may say more. */
+    public static final int MIN_FILES_AT_ONCE = 8;
+    /** The largest HELLO {@code files}. */
+    public static final int MAX_FILES_AT_ONCE = 65536;
     /** FILE_OFFER {@code name}: 1 to 1024 characters. */
     public static final int MAX_FILE_NAME_CHARS = 1024;
+    /** FILE_OFFER {@code path}: 1 to 1024 characters (with a name of 1024, still within a JSON payload, escaped). */
+    public static final int MAX_FILE_PATH_CHARS = 1024;
 
     /** FILE_REJECT / CLOSE {@code reason} and ERROR {@code message}: at most 1024 characters. */
     public static final int MAX_TEXT_CHARS = 1024;
 
     private Frames() {
     }
+
+    /** The signature of a key log head in HELLO: Ed25519 is 88 base64 characters. */
+    public static final int MAX_SIGNATURE_CHARS = 256;
 }

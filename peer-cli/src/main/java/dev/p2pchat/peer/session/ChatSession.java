@@ -83,6 +83,7 @@ public final class ChatSession {
     private final CompletableFuture<Ending> ended = new CompletableFuture<>();
     private final ExecutorService fileWorkers;
     private final ThreadPoolExecutor replies;
+    private final int peerFilesAtOnce;
     private final AtomicBoolean pinging = new AtomicBoolean();
     private final AtomicBoolean overwhelmed = new AtomicBoolean();
     private volatile Thread readerThread;
@@ -99,6 +100,15 @@ public final class ChatSession {
     public ChatSession(String peer, boolean dialer, Wire wire, FrameReader reader, FrameWriter writer, Events events,
                        TransferEvents transferEvents, ReceivePolicy policy, ScheduledExecutorService timers,
                        Liveness liveness) {
+        this(peer, dialer, wire, reader, writer, events, transferEvents, policy, timers, liveness,
+                Frames.MIN_FILES_AT_ONCE);
+    }
+
+    /** @param peerFilesAtOnce how many files the peer takes at once, as its HELLO said */
+    public ChatSession(String peer, boolean dialer, Wire wire, FrameReader reader, FrameWriter writer, Events events,
+                       TransferEvents transferEvents, ReceivePolicy policy, ScheduledExecutorService timers,
+                       Liveness liveness, int peerFilesAtOnce) {
+        this.peerFilesAtOnce = peerFilesAtOnce;
         this.peer = peer;
         this.wire = wire;
         this.reader = reader;
@@ -141,6 +151,11 @@ public final class ChatSession {
 
     public String peer() {
         return peer;
+    }
+
+    /** How many files the peer takes at once (its HELLO's {@code files}, or the protocol's minimum). */
+    public int peerFilesAtOnce() {
+        return peerFilesAtOnce;
     }
 
     /** Completes when the session is over, whichever side ended it and how. */
@@ -253,15 +268,28 @@ public final class ChatSession {
 
     /** Offers a file; the future completes when the receiver confirmed (or refused, or the link broke). */
     public CompletableFuture<Transfer.Result> sendFile(Path file) {
+        return offer(file, null, false);
+    }
+
+    /**
+     * Offers one entry of a folder being sent (a file, or an empty folder, with the folders above
+     * it); links are not followed. Completes as {@link #sendFile}.
+     */
+    public CompletableFuture<Transfer.Result> send(Outbox.Entry entry) {
+        return offer(entry.source(), entry.path(), entry.folder());
+    }
+
+    private CompletableFuture<Transfer.Result> offer(Path file, String path, boolean folder) {
         if (Thread.currentThread() != readerThread) {
-            return transfers.send(file);
+            return transfers.send(file, path, folder);
         }
         // called back on the reader (an event handler): offers are written in id order by the
         // caller, and the reader must not wait for the wire, so a worker offers it
         try {
-            return CompletableFuture.supplyAsync(() -> transfers.send(file), fileWorkers).thenCompose(sent -> sent);
+            return CompletableFuture.supplyAsync(() -> transfers.send(file, path, folder), fileWorkers)
+                    .thenCompose(sent -> sent);
         } catch (RejectedExecutionException closed) {
-            return transfers.send(file); // the session is over: this fails at once
+            return transfers.send(file, path, folder); // the session is over: this fails at once
         }
     }
 

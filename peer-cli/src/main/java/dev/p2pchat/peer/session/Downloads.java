@@ -264,10 +264,23 @@ public final class Downloads {
             return channel;
         }
 
-        /** Gives the verified partial its final name; see {@link Downloads#publish}. */
-        Path publish(String offeredName, String sha256) throws IOException {
+        /** Gives the verified partial its final name, in its folders; see {@link Downloads#publish}. */
+        Path publish(List<String> folders, String offeredName, String sha256) throws IOException {
             try {
-                return Downloads.this.publish(partial, offeredName, sha256);
+                return Downloads.this.publish(partial, folders, offeredName, sha256);
+            } finally {
+                release();
+            }
+        }
+
+        /** An empty folder that was sent: made (or found) in the downloads folder; the empty partial goes. */
+        Path publishFolder(List<String> folders, String offeredName) throws IOException {
+            try {
+                List<String> all = new ArrayList<>(folders);
+                all.add(FileNames.sanitize(offeredName));
+                Path made = folder(all);
+                Files.deleteIfExists(partial);
+                return made;
             } finally {
                 release();
             }
@@ -298,8 +311,14 @@ public final class Downloads {
      * @throws IOException when a folder is unusable (the reason is local)
      */
     Claim claim(String sender, String offeredName, long size, Transfer transfer) throws Refused, IOException {
+        return claim(sender, null, offeredName, size, transfer);
+    }
+
+    /** The same for a file of a folder: its partial is keyed by its path too. */
+    Claim claim(String sender, String path, String offeredName, long size, Transfer transfer)
+            throws Refused, IOException {
         prepareFolders();
-        Path partial = partialFor(sender, offeredName, size);
+        Path partial = partialFor(sender, path == null ? offeredName : path + '/' + offeredName, size);
         Claim claim = new Claim(partial, transfer);
         if (claims.putIfAbsent(partial, claim) != null) {
             // both would write the same partial, and one would publish the other's bytes
@@ -445,10 +464,19 @@ public final class Downloads {
      * created new, checked against {@code sha256}. Then the partial goes.
      */
     Path publish(Path partial, String offeredName, String sha256) throws IOException {
+        return publish(partial, List.of(), offeredName, sha256);
+    }
+
+    /**
+     * The same inside {@code folders} (sanitized names, see {@link FileNames#folders}) below the
+     * downloads folder, made as needed.
+     */
+    Path publish(Path partial, List<String> folders, String offeredName, String sha256) throws IOException {
         String name = FileNames.sanitize(offeredName);
+        Path where = folder(folders);
         for (int n = 0; n < 10_000; n++) {
-            Path target = dir.resolve(n == 0 ? name : FileNames.numbered(name, n)).normalize();
-            if (!dir.equals(target.getParent())) {
+            Path target = where.resolve(n == 0 ? name : FileNames.numbered(name, n)).normalize();
+            if (!where.equals(target.getParent())) {
                 throw new IllegalStateException("sanitized name escapes the downloads folder: " + target);
             }
             if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -462,7 +490,41 @@ public final class Downloads {
                 // someone took that name meanwhile: try the next
             }
         }
-        throw new IOException("no free name for '" + name + "' in " + dir);
+        throw new IOException("no free name for '" + name + "' in " + where);
+    }
+
+    private static java.nio.file.attribute.FileAttribute<?>[] ownerOnlyFolder(Path path) {
+        return SecureFiles.isPosix(path) ? new java.nio.file.attribute.FileAttribute<?>[] {
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"))}
+                : new java.nio.file.attribute.FileAttribute<?>[0];
+    }
+
+    /**
+     * The folder {@code folders} (sanitized names) below the downloads folder, each level made
+     * if missing. A level that exists must be a real folder: a link, even to a folder, is never
+     * followed (it could lead anywhere); a file in the way is an error.
+     */
+    Path folder(List<String> folders) throws IOException {
+        if (folders.size() > FileNames.MAX_DEPTH) {
+            throw new IllegalStateException("more than " + FileNames.MAX_DEPTH + " folders: " + folders.size());
+        }
+        Path where = dir;
+        for (String folder : folders) {
+            Path next = where.resolve(folder).normalize();
+            if (!where.equals(next.getParent())) {
+                throw new IllegalStateException("sanitized folder name escapes the downloads folder: " + next);
+            }
+            try {
+                Files.createDirectory(next, ownerOnlyFolder(next));
+            } catch (FileAlreadyExistsException exists) {
+                if (!Files.isDirectory(next, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new IOException("'" + dir.relativize(next) + "' in the downloads folder is not a folder");
+                }
+            }
+            where = next;
+        }
+        return where;
     }
 
     private static void link(Path target, Path partial, String sha256) throws IOException {

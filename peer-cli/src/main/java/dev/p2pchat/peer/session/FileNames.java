@@ -1,6 +1,8 @@
 package dev.p2pchat.peer.session;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -13,6 +15,8 @@ import java.util.Set;
 public final class FileNames {
 
     static final int MAX_BYTES = 255;
+    /** Folders a received file may be nested in, below the downloads folder. */
+    public static final int MAX_DEPTH = 32;
     private static final Set<String> WINDOWS_RESERVED = Set.of("CON", "PRN", "AUX", "NUL",
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
             "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
@@ -53,6 +57,31 @@ public final class FileNames {
             name = "_" + name;
         }
         return truncate(name);
+    }
+
+    /**
+     * The folders of an offered {@code path} (FILE_OFFER of a folder being sent): split at
+     * {@code /} and backslash, empty parts dropped, each part sanitized like a file name (so
+     * {@code ..} and {@code .} become plain names, never a step up), at most {@link #MAX_DEPTH}.
+     * Null or an empty list for a file outside any folder.
+     *
+     * @throws IllegalArgumentException when the path has more than {@link #MAX_DEPTH} parts
+     */
+    public static List<String> folders(String offeredPath) {
+        if (offeredPath == null) {
+            return List.of();
+        }
+        List<String> folders = new ArrayList<>();
+        for (String part : offeredPath.split("[/\\\\]")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (folders.size() == MAX_DEPTH) {
+                throw new IllegalArgumentException("more than " + MAX_DEPTH + " nested folders");
+            }
+            folders.add(sanitize(part));
+        }
+        return List.copyOf(folders);
     }
 
     /** At most 255 UTF-8 bytes, cutting the stem so that the extension survives. */

@@ -34,10 +34,21 @@ public final class Handshake {
     private Handshake() {
     }
 
+    /** Our HELLO: who we are, the key log head we verified (or null), and how many files we take at once. */
+    private static Frame.Hello hello(String myUsername, Frame.LogHead logHead) {
+        return new Frame.Hello(Frames.PROTOCOL_VERSION, myUsername, CLIENT, logHead, ReceivePolicy.FILES_AT_ONCE);
+    }
+
     /** Dialer side: says who we are, expects {@code expectedPeer} to answer. Returns its HELLO. */
     public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                    String expectedPeer, Duration timeout) throws IOException {
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        return dial(wire, reader, writer, myUsername, expectedPeer, null, timeout);
+    }
+
+    /** As above, showing {@code logHead} (the key log head we verified, or null) in our HELLO. */
+    public static Frame.Hello dial(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
+                                   String expectedPeer, Frame.LogHead logHead, Duration timeout) throws IOException {
+        writer.writeAndFlush(hello(myUsername, logHead));
         Frame answer = readWithin(wire, reader, writer, timeout, expectedPeer);
         if (answer instanceof Frame.Error error) {
             // never answer an ERROR with an ERROR
@@ -63,6 +74,13 @@ public final class Handshake {
     public static Frame.Hello accept(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
                                      String peerFingerprint, PeerVerifier verifier, Duration timeout)
             throws IOException {
+        return accept(wire, reader, writer, myUsername, peerFingerprint, verifier, null, timeout);
+    }
+
+    /** As above, showing {@code logHead} (the key log head we verified, or null) in our HELLO. */
+    public static Frame.Hello accept(Wire wire, FrameReader reader, FrameWriter writer, String myUsername,
+                                     String peerFingerprint, PeerVerifier verifier, Frame.LogHead logHead,
+                                     Duration timeout) throws IOException {
         Frame first = readWithin(wire, reader, writer, timeout, "the peer");
         if (first instanceof Frame.Error error) {
             // never answer an ERROR with an ERROR
@@ -80,7 +98,7 @@ public final class Handshake {
         } catch (PeerRefusedException refused) {
             throw fail(writer, wire, refused.code(), refused.getMessage());
         }
-        writer.writeAndFlush(Frame.Hello.of(myUsername, CLIENT));
+        writer.writeAndFlush(hello(myUsername, logHead));
         return hello;
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +31,8 @@ final class IncomingFiles {
         DECIDING,
         /** FILE_ACCEPT sent: data may come. */
         RECEIVING,
+        /** FILE_END received: being checked, synced and named on the executor; nothing more may come. */
+        ENDED,
         /** Saved, discarded, refused, cancelled or lost: the result is out. */
         SETTLED
     }
@@ -78,14 +81,22 @@ final class IncomingFiles {
     private final class Incoming {
         final Transfer transfer;
         final Downloads.Claim claim;
+        /** Where in the downloads folder it goes: sanitized folders (empty for a single file) and the offered name. */
+        final List<String> folders;
+        final String offeredName;
+        /** An empty folder that was sent, not a file. */
+        final boolean folder;
         final AtomicReference<State> state = new AtomicReference<>(State.DECIDING);
         FileChannel channel;
         MessageDigest digest;
         long received;
 
-        Incoming(Transfer transfer, Downloads.Claim claim) {
+        Incoming(Transfer transfer, Downloads.Claim claim, Frame.FileOffer offer, List<String> folders) {
             this.transfer = transfer;
             this.claim = claim;
+            this.folders = folders;
+            this.offeredName = offer.name();
+            this.folder = offer.folder();
         }
 
         void close() {
@@ -134,13 +145,22 @@ final class IncomingFiles {
             throw new ProtocolException("FILE_OFFER id " + id + " is not above the last offered id " + lastOfferedId);
         }
         lastOfferedId = id;
-        Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), offer.name(), offer.size());
+        String shown = offer.path() == null ? offer.name() : offer.path() + "/" + offer.name();
+        Transfer transfer = new Transfer(id, Transfer.Direction.RECEIVE, link.peer(), shown, offer.size());
         String refusal = refusal(offer);
+        List<String> folders = List.of();
+        if (refusal == null) {
+            try {
+                folders = FileNames.folders(offer.path());
+            } catch (IllegalArgumentException tooDeep) {
+                refusal = "too deeply nested: " + tooDeep.getMessage();
+            }
+        }
         String here = refusal;
         Downloads.Claim claim = null;
         if (refusal == null) {
             try {
-                claim = policy.downloads().claim(link.peer(), offer.name(), offer.size(), transfer);
+                claim = policy.downloads().claim(link.peer(), offer.path(), offer.name(), offer.size(), transfer);
             } catch (Downloads.Refused e) {
                 refusal = e.forPeer();
                 here = e.getMessage();
@@ -155,10 +175,10 @@ final class IncomingFiles {
                 throw new ProtocolException("more than " + MAX_REFUSED_IN_A_ROW + " file offers refused in a row");
             }
             link.send(new Frame.FileReject(id, refusal));
-            events.finished(transfer, transfer.result(false, "refused '" + offer.name() + "': " + here, null, null));
+            events.finished(transfer, transfer.result(false, "refused '" + shown + "': " + here, null, null));
             return;
         }
-        Incoming in = new Incoming(transfer, claim);
+        Incoming in = new Incoming(transfer, claim, offer, folders);
         incoming.put(id, in);
         CompletableFuture<Boolean> decision = policy.mode() == ReceivePolicy.Mode.ASK
                 ? events.ask(transfer) : CompletableFuture.completedFuture(true);
@@ -253,7 +273,11 @@ final class IncomingFiles {
             }
             throw new ProtocolException(frame + " for unknown file id " + id);
         }
-        if (in.state.get() != State.RECEIVING) {
+        State state = in.state.get();
+        if (state == State.ENDED) {
+            throw new ProtocolException(frame + " after FILE_END for file id " + id);
+        }
+        if (state != State.RECEIVING) {
             throw new ProtocolException(frame + " before FILE_ACCEPT for file id " + id);
         }
         return in;
@@ -285,6 +309,11 @@ final class IncomingFiles {
         events.progress(in.transfer);
     }
 
+    /**
+     * The file is complete: checked, synced and named on the executor, so that the reader goes on
+     * with the next files meanwhile, and the syncs of several small files overlap (the disk
+     * commits them together) instead of each holding the connection for a disk round trip.
+     */
     void onEnd(Frame.FileEnd end) throws IOException {
         Incoming in = receiving(end.id(), "FILE_END");
         if (in == null) {
@@ -294,35 +323,59 @@ final class IncomingFiles {
             throw new ProtocolException("FILE_END for file id " + end.id() + " after " + in.received + " of "
                     + in.transfer.size() + " bytes");
         }
+        if (!in.state.compareAndSet(State.RECEIVING, State.ENDED)) {
+            return; // settled meanwhile: the session ended
+        }
+        try {
+            executor.execute(() -> complete(in, end.sha256()));
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            in.lost(); // the session is over
+        }
+    }
+
+    /** On the executor: one sync, then the final name if the hashes match, then FILE_RESULT. */
+    private void complete(Incoming in, String theirs) {
+        long id = in.transfer.id();
         String ours = Transfers.hex(in.digest.digest());
-        boolean ok = ours.equals(end.sha256());
+        boolean ok = ours.equals(theirs);
         Path saved = null;
         String message;
         try {
-            in.channel.force(true);
+            in.channel.force(false); // the bytes, before the name that says they are there
             in.close();
-            if (ok) {
-                saved = in.claim.publish(in.transfer.name(), ours);
+            if (ok && in.folder) {
+                saved = in.claim.publishFolder(in.folders, in.offeredName);
+                message = "folder made";
+            } else if (ok) {
+                saved = in.claim.publish(in.folders, in.offeredName, ours);
                 message = "verified";
             } else {
                 in.claim.discard();
-                message = "corrupt: SHA-256 " + ours + " differs from the sender's " + end.sha256() + "; discarded";
+                message = "corrupt: SHA-256 " + ours + " differs from the sender's " + theirs + "; discarded";
             }
         } catch (IOException e) {
             ok = false;
             message = "cannot save the file: " + Transfers.reason(e);
         }
-        link.send(new Frame.FileResult(end.id(), ok, ours));
         if (ok) {
             refusedInARow.set(0); // a file received in full starts the count of refusals again
         }
-        in.finish(ok, message, saved, ours);
+        // settled (no longer one of the offers in flight) before the sender hears of it, so that
+        // the offer it sends next is not refused as one too many
+        if (in.finish(ok, message, saved, ours) == null) {
+            return; // the session ended meanwhile
+        }
+        try {
+            link.send(new Frame.FileResult(id, ok, ours));
+        } catch (IOException ignored) {
+            // the connection is gone; the sender resends and finds the file already here
+        }
     }
 
     /** The sender cancelled one of the files it offered us. */
     void onReject(Frame.FileReject reject) throws ProtocolException {
         Incoming in = incoming.get(reject.id());
-        if (in != null) {
+        if (in != null && in.state.get() != State.ENDED) { // after FILE_END the verdict is on its way
             // a file given up after our FILE_ACCEPT, before any of its data: as good as refused
             // (else accept, cancel, offer again, for ever, would make us rehash its partial each time)
             if (in.received == in.transfer.offset() && in.state.get() == State.RECEIVING

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -47,6 +48,7 @@ final class OutgoingFiles {
      * the file for ever.
      */
     static final int MAX_REOFFERS = 2;
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
 
     private final Transfers.Link link;
     private final TransferEvents events;
@@ -71,6 +73,10 @@ final class OutgoingFiles {
     private final class Outgoing {
         final Transfer transfer;
         final Path file;
+        /** The folders above it in a folder being sent, joined with '/', or null. */
+        final String path;
+        /** An empty folder, offered as such: no data, made by the receiver. */
+        final boolean folder;
         final FileTime modified;
         final CompletableFuture<Transfer.Result> result;
         /** 0 for the first offer of this file, then 1, 2 for the offers after a prefix mismatch. */
@@ -78,10 +84,12 @@ final class OutgoingFiles {
         final AtomicReference<State> state = new AtomicReference<>(State.OFFERED);
         volatile String sha256;
 
-        Outgoing(Transfer transfer, Path file, FileTime modified, CompletableFuture<Transfer.Result> result,
-                 int reoffer) {
+        Outgoing(Transfer transfer, Path file, String path, boolean folder, FileTime modified,
+                 CompletableFuture<Transfer.Result> result, int reoffer) {
             this.transfer = transfer;
             this.file = file;
+            this.path = path;
+            this.folder = folder;
             this.modified = modified;
             this.result = result;
             this.reoffer = reoffer;
@@ -110,25 +118,41 @@ final class OutgoingFiles {
     }
 
     CompletableFuture<Transfer.Result> send(Path file) {
-        return send(file, new CompletableFuture<>(), 0);
+        return send(file, null, false);
     }
 
-    private CompletableFuture<Transfer.Result> send(Path file, CompletableFuture<Transfer.Result> result,
-                                                    int reoffer) {
+    /**
+     * Offers a file of a folder ({@code path}: the folders above it, joined with '/'), or with
+     * {@code folder} an empty folder itself. Links are never followed: the entry must be a
+     * regular file (a folder) itself.
+     */
+    CompletableFuture<Transfer.Result> send(Path file, String path, boolean folder) {
+        return send(file, path, folder, new CompletableFuture<>(), 0);
+    }
+
+    /** A file named on the command line may be a link the user chose; inside a folder, links are not followed. */
+    private static LinkOption[] links(String path, boolean folder) {
+        return path == null && !folder ? new LinkOption[0] : NO_FOLLOW;
+    }
+
+    private CompletableFuture<Transfer.Result> send(Path file, String path, boolean folder,
+                                                    CompletableFuture<Transfer.Result> result, int reoffer) {
         long size;
         FileTime modified;
         try {
-            if (!Files.isRegularFile(file)) {
-                throw new NoSuchFileException(file.toString(), null, "not a regular file");
+            LinkOption[] links = links(path, folder);
+            if (folder ? !Files.isDirectory(file, links) : !Files.isRegularFile(file, links)) {
+                throw new NoSuchFileException(file.toString(), null, folder ? "not a folder" : "not a regular file");
             }
-            size = Files.size(file);
-            modified = Files.getLastModifiedTime(file);
+            size = folder ? 0 : Files.size(file);
+            modified = Files.getLastModifiedTime(file, links);
         } catch (IOException e) {
             result.complete(new Transfer.Result(false, false, "cannot read " + file + ": " + Transfers.reason(e), null,
                     null, 0, Duration.ZERO));
             return result;
         }
         String name = file.getFileName() == null ? "file" : file.getFileName().toString();
+        String shown = path == null ? name : path + "/" + name;
         synchronized (offering) {
             long id = nextId.getAndAdd(2);
             if (id > Frames.MAX_ID) {
@@ -136,15 +160,15 @@ final class OutgoingFiles {
                         Duration.ZERO));
                 return result;
             }
-            Outgoing out = new Outgoing(new Transfer(id, Transfer.Direction.SEND, link.peer(), name, size), file,
-                    modified, result, reoffer);
+            Outgoing out = new Outgoing(new Transfer(id, Transfer.Direction.SEND, link.peer(), shown, size), file,
+                    path, folder, modified, result, reoffer);
             outgoing.put(id, out);
             if (ended) {
                 out.finish(false, "the connection is closed");
                 return result;
             }
             try {
-                link.send(new Frame.FileOffer(id, name, size));
+                link.send(new Frame.FileOffer(id, name, size, path, folder));
             } catch (IOException e) {
                 out.finish(false, "connection to " + link.peer() + " lost: " + Transfers.reason(e));
             }
@@ -173,9 +197,23 @@ final class OutgoingFiles {
     private void stream(Outgoing out, long offset, String prefixSha256) {
         Transfer transfer = out.transfer;
         long id = transfer.id();
+        if (out.folder) {
+            transfer.start(0);
+            out.sha256 = Transfers.hex(Transfers.sha256().digest()); // of nothing: a folder has no bytes
+            try {
+                if (out.state.compareAndSet(State.SENDING, State.ENDED)) {
+                    link.send(new Frame.FileEnd(id, out.sha256));
+                }
+            } catch (Transfers.LinkDown e) {
+                out.lost();
+            }
+            return;
+        }
         MessageDigest digest = Transfers.sha256();
-        byte[] buffer = new byte[Transfers.CHUNK];
-        try (FileChannel channel = FileChannel.open(out.file, StandardOpenOption.READ)) {
+        // no larger than the file: ten thousand small files must not cost ten thousand full chunks
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(Transfers.CHUNK, transfer.size()))];
+        try (FileChannel channel = out.path == null ? FileChannel.open(out.file, StandardOpenOption.READ)
+                : FileChannel.open(out.file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             if (offset > 0) {
                 Transfers.hash(channel, offset, digest, buffer);
                 String ours = Transfers.hexSoFar(digest);
@@ -189,7 +227,7 @@ final class OutgoingFiles {
                         return;
                     }
                     outgoing.remove(id);
-                    send(out.file, out.result, out.reoffer + 1);
+                    send(out.file, out.path, out.folder, out.result, out.reoffer + 1);
                     return;
                 }
             }
@@ -214,7 +252,8 @@ final class OutgoingFiles {
                 transfer.advance(n);
                 events.progress(transfer);
             }
-            if (Files.size(out.file) != transfer.size() || !Files.getLastModifiedTime(out.file).equals(out.modified)) {
+            if (channel.size() != transfer.size()
+                    || !Files.getLastModifiedTime(out.file, links(out.path, false)).equals(out.modified)) {
                 cancelChanged(out);
                 return;
             }

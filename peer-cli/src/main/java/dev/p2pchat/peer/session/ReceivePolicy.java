@@ -23,6 +23,12 @@ public record ReceivePolicy(Mode mode, Downloads downloads, long maxFileSize, in
     }
 
     public static final long UNLIMITED = Long.MAX_VALUE;
+    /**
+     * Files a peer sends us at once (offered and not yet answered), and what our HELLO says
+     * ({@code files}): enough for the syncs of many small files to overlap, few enough that 64
+     * sessions stay within a process's open files.
+     */
+    public static final int FILES_AT_ONCE = 32;
     static final String NOT_ACCEPTING = "this peer does not accept files";
     static final String STRANGER = "this peer takes files only from peers it knew before this connection";
 

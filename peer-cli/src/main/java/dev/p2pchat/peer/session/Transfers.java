@@ -54,6 +54,10 @@ final class Transfers {
         return outgoing.send(file);
     }
 
+    CompletableFuture<Transfer.Result> send(Path file, String path, boolean folder) {
+        return outgoing.send(file, path, folder);
+    }
+
     /** Handles a FILE_* frame; anything out of order is the peer's protocol error. */
     void onFrame(Frame frame) throws IOException {
         switch (frame.type()) {

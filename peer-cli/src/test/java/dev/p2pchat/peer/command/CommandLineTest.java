@@ -79,7 +79,7 @@ class CommandLineTest {
         assertThat(run("", "listen", "--max-file-size", "lots").exit()).isEqualTo(2);
         Run missing = run("", "send", "bob", home.resolve("no-such-file").toString());
         assertThat(missing.exit()).isEqualTo(2);
-        assertThat(missing.err().strip()).endsWith("not a readable file");
+        assertThat(missing.err().strip()).endsWith("not a readable file or folder");
     }
 
     @Test

@@ -196,7 +196,8 @@ class ChatEndToEndTest {
         var mapper = tools.jackson.databind.json.JsonMapper.builder().build();
         var first = mapper.readTree(before.out());
         assertThat(first.properties().stream().map(java.util.Map.Entry::getKey).toList()).containsExactly(
-                "username", "online", "host", "port", "fingerprint", "lastSeen", "signal", "addresses", "knownPeers");
+                "username", "online", "host", "port", "fingerprint", "lastSeen", "signal", "addresses", "knownPeers",
+                "verified", "keyLog");
         assertThat(first.get("online").asBoolean()).isTrue();
         assertThat(first.get("knownPeers").asString()).isEqualTo("unknown");
         assertThat(mapper.readTree(after.out()).get("knownPeers").asString()).isEqualTo("chosen");
@@ -242,6 +243,36 @@ class ChatEndToEndTest {
         assertThat(sent.err()).contains("SHA-256 verified by the receiver");
         assertThat(bobListens.waitFor(WAIT)).isZero();
         assertThat(bob.home().resolve("downloads/report final.pdf")).hasBinaryContent(content);
+    }
+
+    @Test
+    void aFolderArrivesWithItsStructureAndSendJsonGivesAVerdictPerFile() throws Exception {
+        Peer.Running bobListens = listen(bob, "--once", "--accept", "auto");
+        Path top = tmp.resolve("outbox/project");
+        Files.createDirectories(top.resolve("src/main"));
+        Files.createDirectories(top.resolve("empty"));
+        Files.writeString(top.resolve("README.md"), "read me");
+        Files.writeString(top.resolve("src/main/App.java"), "class App {}");
+        Files.createSymbolicLink(top.resolve("link"), top.resolve("README.md"));
+
+        Peer.Result sent = alice.run("", "send", "--json", bob.name(), top.toString());
+
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.err()).contains("not sending 'project/link': a symbolic link: not followed");
+        var json = tools.jackson.databind.json.JsonMapper.builder().build().readTree(sent.out());
+        assertThat(json.get("peer").stringValue()).isEqualTo(bob.name());
+        assertThat(json.get("confirmed").intValue()).isEqualTo(3);
+        assertThat(json.get("failed").intValue()).isZero();
+        assertThat(json.get("files")).extracting(f -> f.get("path").stringValue())
+                .containsExactly("project/README.md", "project/empty", "project/src/main/App.java");
+        assertThat(json.get("files")).allSatisfy(f -> assertThat(f.get("ok").booleanValue()).isTrue());
+        assertThat(json.get("skipped").get(0).get("path").stringValue()).isEqualTo("project/link");
+        assertThat(bobListens.waitFor(WAIT)).isZero();
+        Path downloads = bob.home().resolve("downloads");
+        assertThat(downloads.resolve("project/README.md")).hasContent("read me");
+        assertThat(downloads.resolve("project/src/main/App.java")).hasContent("class App {}");
+        assertThat(downloads.resolve("project/empty")).isEmptyDirectory();
+        assertThat(downloads.resolve("project/link")).doesNotExist();
     }
 
     @Test

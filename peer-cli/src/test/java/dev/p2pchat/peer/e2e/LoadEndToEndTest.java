@@ -62,7 +62,7 @@ class LoadEndToEndTest {
                     InetAddress host = InetAddress.getByName("127.0.1." + (i + 1));
                     sessions.add(connect(api, "load" + i, host, timers));
                 }
-                await().atMost(Duration.ofSeconds(60)).until(() -> count(listener.err(), "connected.") == SENDERS);
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(listener.err(), " connected") == SENDERS);
 
                 Map<String, Integer> sent = new HashMap<>();
                 long end = System.nanoTime() + LOAD.toNanos();

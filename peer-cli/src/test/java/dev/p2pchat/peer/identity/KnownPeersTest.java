@@ -35,6 +35,23 @@ class KnownPeersTest {
     }
 
     @Test
+    void aRotationReplacesTheKeyKeepsMetAndDropsVerified() throws Exception {
+        KnownPeers known = KnownPeers.load(file());
+        known.remember("alice", FP_A);
+        known.markVerified("alice", FP_A);
+        known.rememberMet("stranger", FP_A);
+
+        known.rotate("alice", FP_B);
+        known.rotate("stranger", FP_B);
+
+        assertThat(known.check("alice", FP_B).status()).isEqualTo(KnownPeers.Status.TRUSTED);
+        assertThat(known.verified("alice", FP_B)).as("the safety number was of the old key").isFalse();
+        assertThat(known.chosen("alice", FP_B)).isTrue();
+        assertThat(known.chosen("stranger", FP_B)).as("a stranger stays a stranger").isFalse();
+        assertThat(KnownPeers.load(file()).check("stranger", FP_B).status()).isEqualTo(KnownPeers.Status.TRUSTED);
+    }
+
+    @Test
     void trustOnFirstUseThenRefuseAnotherKey() throws Exception {
         KnownPeers known = KnownPeers.load(file());
         assertThat(known.check("alice", FP_A)).isEqualTo(new Verdict(Status.UNKNOWN, null));

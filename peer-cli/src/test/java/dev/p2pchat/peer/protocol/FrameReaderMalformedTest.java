@@ -202,8 +202,29 @@ class FrameReaderMalformedTest {
     }
 
     @Test
+    void aMalformedLogHeadInHelloIsRefusedWithTheFieldNamed() {
+        String hello = "{\"version\":1,\"username\":\"alice\",\"client\":\"x\",\"logHead\":";
+        String hash = "\"" + "ab".repeat(32) + "\"";
+        assertRejected(frame(0x01, hello + "[]}"), "bad HELLO payload: field 'logHead' must be an object");
+        assertRejected(frame(0x01, hello + "{\"size\":1}}"), "bad HELLO payload: missing field 'logKey'");
+        assertRejected(frame(0x01, hello + "{\"logKey\":" + hash + ",\"size\":-1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"AAAA\"}}"), "bad HELLO payload: field 'size' must be between 0 and 9223372036854775807, got -1");
+        assertRejected(frame(0x01, hello + "{\"logKey\":\"AB\",\"size\":1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"AAAA\"}}"), "bad HELLO payload: field 'logHead.logKey' must be 64 lowercase hex characters");
+        assertRejected(frame(0x01, hello + "{\"logKey\":" + hash + ",\"size\":1,\"rootHash\":" + hash
+                + ",\"timestamp\":1,\"signature\":\"" + "A".repeat(260) + "\"}}"),
+                "bad HELLO payload: field 'logHead.signature' must be base64 of at most 256 characters");
+    }
+
+    @Test
     void missingFields() {
         assertRejected(frame(0x01, "{\"version\":1,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":-1}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got -1");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":65537}"),
+                "bad HELLO payload: field 'files' must be between 0 and 65536, got 65537");
+        assertRejected(frame(0x01, "{\"version\":1,\"username\":\"abc\",\"client\":\"x\",\"files\":\"8\"}"),
+                "bad HELLO payload: field 'files' must be an integer");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":null,\"client\":\"x\"}"), "bad HELLO payload: missing field 'username'");
         assertRejected(frame(0x01, "{\"username\":\"alice\",\"client\":\"x\"}"), "bad HELLO payload: missing field 'version'");
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"alice\"}"), "bad HELLO payload: missing field 'client'");
@@ -303,6 +324,16 @@ class FrameReaderMalformedTest {
         assertRejected(frame(0x01, "{\"version\":1,\"username\":\"alice\",\"client\":\"" + "c".repeat(129) + "\"}"),
                 "bad HELLO payload: field 'client' is longer than 128 characters");
         assertRejected(frame(0x10, "{\"id\":1,\"name\":\"\",\"size\":1}"), "bad FILE_OFFER payload: field 'name' must not be empty");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":\"\"}"),
+                "bad FILE_OFFER payload: field 'path' must not be empty");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":7}"),
+                "bad FILE_OFFER payload: field 'path' must be a string");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"path\":\"" + "d/".repeat(513) + "\"}"),
+                "bad FILE_OFFER payload: field 'path' is longer than 1024 characters");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"folder\":\"yes\"}"),
+                "bad FILE_OFFER payload: field 'folder' must be a boolean");
+        assertRejected(frame(0x10, "{\"id\":1,\"name\":\"a\",\"size\":1,\"folder\":true}"),
+                "bad FILE_OFFER payload: a folder is offered with size 0, not 1");
         assertRejected(frame(0x10, "{\"id\":1,\"name\":\"" + "😀".repeat(1025) + "\",\"size\":1}"),
                 "bad FILE_OFFER payload: field 'name' is longer than 1024 characters");
         assertRejected(frame(0x12, "{\"id\":1,\"reason\":\"\\ud800\"}"),

@@ -130,6 +130,10 @@ class FrameWriterTest {
         // the worst case for a bounded string: 1024 astral characters, 4 bytes each in UTF-8
         byte[] bytes = write(new Frame.FileOffer(Frames.MAX_ID, "😀".repeat(Frames.MAX_FILE_NAME_CHARS), Long.MAX_VALUE));
         assertThat(bytes.length - Frames.HEADER_BYTES).isLessThanOrEqualTo(Frames.MAX_JSON_PAYLOAD);
+        // a file of a folder: name and path of 1024 control characters each, escaped as \\u00XX
+        bytes = write(new Frame.FileOffer(Frames.MAX_ID, "\u0001".repeat(Frames.MAX_FILE_NAME_CHARS), Long.MAX_VALUE,
+                "\u0001".repeat(Frames.MAX_FILE_PATH_CHARS), false));
+        assertThat(bytes.length - Frames.HEADER_BYTES).isLessThanOrEqualTo(Frames.MAX_JSON_PAYLOAD);
         // ... and 1024 control characters, escaped as \\u00XX (6 bytes each)
         bytes = write(new Frame.Error(ErrorCode.INTERNAL, "\u0001".repeat(Frames.MAX_TEXT_CHARS)));
         assertThat(bytes.length - Frames.HEADER_BYTES).isLessThanOrEqualTo(Frames.MAX_JSON_PAYLOAD);

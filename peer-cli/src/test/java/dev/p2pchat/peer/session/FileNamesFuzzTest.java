@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Coverage-guided fuzz test of {@link FileNames} (Jazzer): whatever name a peer offers, the
+ * Coverage-guided fuzz test of {@link FileNames} (Jazzer): whatever name (and folder path) a peer offers, the
  * name the file is saved under is one plain, non-empty name of at most 255 UTF-8 bytes, with
  * no separator, NUL, control or format character, never {@code .} or {@code ..}, and it stays
  * inside the downloads folder. The same holds for every numbered alternative.
@@ -56,6 +56,41 @@ class FileNamesFuzzTest {
         assertPlainName(offered, name);
         assertPlainName(offered, FileNames.numbered(name, n));
         assertThat(FileNames.numbered(name, n)).isNotEqualTo(name);
+    }
+
+    /**
+     * The input is an offered {@code path} and a name after a NUL: the file's place, made of the
+     * sanitized folders and name, is a plain name in each part, at most {@link FileNames#MAX_DEPTH}
+     * folders deep, and stays inside the downloads folder.
+     */
+    @DictionaryEntries({"/", "\\", "..", ".", "../", "..\\", "//", " ", "CON", "\u0000", "\u200e", "\ud83d\ude00", ":"})
+    @FuzzTest(maxDuration = "60s")
+    void folders(FuzzedDataProvider data) {
+        String input = data.consumeRemainingAsString();
+        if (!isValidUnicode(input)) {
+            return;
+        }
+        int nul = input.indexOf('\u0000');
+        String path = nul < 0 ? input : input.substring(0, nul);
+        String offeredName = nul < 0 ? "file.txt" : input.substring(nul + 1);
+        java.util.List<String> folders;
+        try {
+            folders = FileNames.folders(path);
+        } catch (IllegalArgumentException tooDeep) {
+            assertThat(path.split("[/\\\\]+").length).as("refused %s", path).isGreaterThan(FileNames.MAX_DEPTH);
+            return;
+        }
+        assertThat(folders.size()).isLessThanOrEqualTo(FileNames.MAX_DEPTH);
+        Path target = DOWNLOADS;
+        for (String folder : folders) {
+            assertPlainName(path, folder);
+            target = target.resolve(folder);
+        }
+        String name = FileNames.sanitize(offeredName);
+        assertPlainName(offeredName, name);
+        Path file = target.resolve(name).normalize();
+        assertThat(file.startsWith(DOWNLOADS)).as("%s / %s resolved to %s", path, offeredName, file).isTrue();
+        assertThat(DOWNLOADS.relativize(file).getNameCount()).isEqualTo(folders.size() + 1);
     }
 
     private static void assertPlainName(String offered, String name) {

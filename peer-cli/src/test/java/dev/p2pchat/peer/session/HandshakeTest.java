@@ -106,8 +106,11 @@ class HandshakeTest {
 
         Frame.Hello bobsHello = dialed.get(5, TimeUnit.SECONDS);
         Frame.Hello alicesHello = accepted.get(5, TimeUnit.SECONDS);
-        assertThat(bobsHello).isEqualTo(new Frame.Hello(1, "bob", Handshake.CLIENT));
-        assertThat(alicesHello).isEqualTo(new Frame.Hello(1, "alice", Handshake.CLIENT));
+        // each says how many files it takes at once
+        assertThat(bobsHello).isEqualTo(new Frame.Hello(1, "bob", Handshake.CLIENT, ReceivePolicy.FILES_AT_ONCE));
+        assertThat(alicesHello).isEqualTo(new Frame.Hello(1, "alice", Handshake.CLIENT, ReceivePolicy.FILES_AT_ONCE));
+        assertThat(bobsHello.filesAtOnce()).isEqualTo(32);
+        assertThat(new Frame.Hello(1, "bob", Handshake.CLIENT).filesAtOnce()).as("an older peer").isEqualTo(8);
         assertThat(verified).containsExactly(new Verified("alice", ALICE_FINGERPRINT));
         // the read timeout only bounds the handshake
         assertThat(dialer.timeouts).containsExactly(TIMEOUT, Duration.ZERO);
@@ -117,11 +120,27 @@ class HandshakeTest {
     }
 
     @Test
+    void keyLogHeadsTravelBothWaysAndAreOptional() throws Exception {
+        Frame.LogHead alicesHead = new Frame.LogHead("aa".repeat(32), 7, "bb".repeat(32), 1_764_000_000_000L, "AAAA");
+        Harness.Link link = harness.link();
+        TestWire dialer = new TestWire(link.dialer());
+        TestWire listener = new TestWire(link.listener());
+
+        // alice shows her head; bob, like an older peer, shows none
+        CompletableFuture<Frame.Hello> dialed = harness.async(() -> Handshake.dial(dialer, new FrameReader(dialer.in()),
+                new FrameWriter(dialer.out()), "alice", "bob", alicesHead, TIMEOUT));
+        CompletableFuture<Frame.Hello> accepted = accept(listener, (claimed, fingerprint) -> { }, TIMEOUT);
+
+        assertThat(dialed.get(5, TimeUnit.SECONDS).logHead()).isNull();
+        assertThat(accepted.get(5, TimeUnit.SECONDS).logHead()).isEqualTo(alicesHead);
+    }
+
+    @Test
     void theDialerSpeaksFirst() throws Exception {
         Harness.Link link = harness.link();
         RawPeer bob = new RawPeer(link.listener());
         CompletableFuture<Frame.Hello> dialed = dial(new TestWire(link.dialer()), "bob", TIMEOUT);
-        assertThat(bob.expect(Frame.Hello.class)).isEqualTo(new Frame.Hello(1, "alice", Handshake.CLIENT));
+        assertThat(bob.expect(Frame.Hello.class)).isEqualTo(new Frame.Hello(1, "alice", Handshake.CLIENT, ReceivePolicy.FILES_AT_ONCE));
         assertThat(dialed).isNotDone();
         bob.send(Frame.Hello.of("bob", "other-client/2"));
         assertThat(dialed.get(5, TimeUnit.SECONDS).client()).isEqualTo("other-client/2");

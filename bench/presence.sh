@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# Presence as soft state (issue 16): what a renewal costs next to a lookup, many peers online at
+# the default renewal interval, and a renewal flood against lookups — each figure against its
+# baseline in the same run, on one directory instance, loopback only. See bench/README.md.
+#
+#   bench/presence.sh [--quick] [--keep] [--jar DIRECTORY_JAR] [--store memory|table]
+#
+#   --quick    tiny sizes (seconds), for CI: every path once, the numbers mean little
+#   --keep     keep the scratch folder (/tmp/p2pchat-presence.*)
+#   --jar      the directory jar to measure (default: directory-service/target, built if stale);
+#              e.g. an older build, to compare before and after
+#   --store    the presence store (directory.presence.store); default the directory's own
+#
+# Results: bench/results/presence-<mode>-<timestamp>/results.md, raw values in results.txt.
+set -Eeuo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+ROOT=$(dirname "$HERE")
+MODE=full
+KEEP=0
+DIR_JAR=$ROOT/directory-service/target/directory-service.jar
+P2P_JAR=$ROOT/peer-cli/target/p2pchat.jar
+BUILD=1
+STORE=
+while (( $# )); do
+    case $1 in
+        --quick) MODE=quick ;;
+        --keep) KEEP=1 ;;
+        --jar) DIR_JAR=$(realpath "$2"); BUILD=0; shift ;;
+        --store) STORE=$2; shift ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench/presence.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+if [[ $MODE == quick ]]; then
+    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4
+else
+    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20
+fi
+CONNECTIONS=32                   # the lookup and renewal rounds: wrk -t2 -c32
+PACED_CONNECTIONS=50             # the paced renewals of the online round: wrk -t2 -c50
+FLOOD_CONNECTIONS=64             # one client renewing as fast as it can; the lookups beside it use as many,
+                                 # as bench/run.sh's login flood does
+LOOKUP_TOKEN=benchtoken$(printf '%033d' 1)
+
+STAMP=$(date +%Y%m%dT%H%M%S)
+RESULTS=$HERE/results/presence-$MODE-$STAMP
+mkdir -p "$RESULTS"
+WORK=$(mktemp -d /tmp/p2pchat-presence.XXXXXX)
+GROUPS_STARTED=()
+
+log() { printf '[presence %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+now_ns() { date +%s%N; }
+calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
+fmt() { awk "BEGIN { v = $1; if (v >= 100) printf \"%.0f\", v; else if (v >= 10) printf \"%.1f\", v; else printf \"%.2f\", v }"; }
+ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
+met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
+field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
+declare -A R
+res() { R[$1]=$2; printf '%s %s\n' "$1" "$2" >>"$RESULTS/results.txt"; }
+
+stop_group() { # PID [grace seconds]
+    local pid=$1 grace=${2:-10} i
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
+    for (( i = 0; i < grace * 10; i++ )); do
+        kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local status=$? pid
+    trap - EXIT INT TERM
+    for pid in "${GROUPS_STARTED[@]}"; do stop_group "$pid" 10; done
+    if (( KEEP )); then log "scratch kept in $WORK"; else rm -rf "$WORK"; fi
+    (( status == 0 )) || log "exit status $status; partial results in $RESULTS"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+start() { # NAME CMD...: in its own process group; sets STARTED_PID
+    local name=$1; shift
+    setsid "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
+    STARTED_PID=$!
+    GROUPS_STARTED+=("$STARTED_PID")
+}
+free_port() {
+    local low port
+    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+    (( low > 11000 )) || low=32768
+    while :; do
+        port=$(( 10000 + RANDOM % (low - 10000) ))
+        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
+    done
+}
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+for tool in wrk curl ss javac unzip; do command -v "$tool" >/dev/null || die "$tool is needed (bench/run.sh installs wrk)"; done
+stale() { [[ ! -f $1 ]] || [[ -n $(find "$ROOT/$2/src/main" "$ROOT/$2/pom.xml" -newer "$1" -type f -print -quit) ]]; }
+if (( BUILD )) && { stale "$DIR_JAR" directory-service || stale "$P2P_JAR" peer-cli; }; then
+    log "building the jars (./mvnw -q -B -DskipTests package)"
+    (cd "$ROOT" && ./mvnw -q -B -DskipTests package) >"$WORK/build.log" 2>&1 || die "build failed (see $WORK/build.log)"
+fi
+[[ -f $P2P_JAR ]] || die "$P2P_JAR is missing (the harnesses compile against it): ./mvnw -q -B -DskipTests package"
+JAR_SAID="$DIR_JAR, built $(date -u -r "$DIR_JAR" +'%Y-%m-%d %H:%M UTC')"
+cp "$DIR_JAR" "$WORK/directory-service.jar"
+DIR_JAR=$WORK/directory-service.jar
+
+log "compiling the seeder, seeding $USERS accounts, each with a bearer token"
+mkdir -p "$WORK/lib" "$WORK/classes"
+(cd "$WORK/lib" && unzip -q -o "$DIR_JAR" 'BOOT-INF/lib/*' 'BOOT-INF/classes/db/*')
+DIR_LIB=$WORK/lib/BOOT-INF/lib
+javac --release 17 -nowarn -d "$WORK/classes" -cp "$P2P_JAR:$DIR_LIB/*" "$HERE"/java/*.java
+SEED_HASH=$(java -cp "$WORK/classes:$(ls "$DIR_LIB"/spring-security-crypto-*.jar | head -1)" BcryptRate hash \
+    --cost 4 --password bench-password-1)
+# nobody online at the start: the online round's count shows what the renewals achieved
+java -cp "$WORK/classes:$DIR_LIB/*" Seed --db "$WORK/db" --migrations "$WORK/lib/BOOT-INF/classes/db/migration" \
+    --accounts "$USERS" --online 0 --tokens "$USERS" --hash "$SEED_HASH" >"$WORK/seed.out" 2>"$WORK/seed.err" \
+    || die "seeding failed (see $WORK/seed.err)"
+
+PORT=$(free_port)
+MPORT=$(free_port)
+URL=http://127.0.0.1:$PORT
+store_env=()
+[[ -z $STORE ]] || store_env=(DIRECTORY_PRESENCE_STORE="$STORE")
+log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
+# shellcheck disable=SC2086
+start directory env DIRECTORY_DATA_DIR="$WORK/db" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" \
+    "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
+DIR_PID=$STARTED_PID
+for (( i = 0; i < 6000; i++ )); do
+    curl -fs -o /dev/null "$URL/readyz" && break
+    kill -0 "$DIR_PID" 2>/dev/null || { tail -n 30 "$WORK/directory.out" >&2; die "the directory exited during start-up"; }
+    sleep 0.05
+done
+curl -fs -o /dev/null "$URL/readyz" || die "the directory is not ready after 300 s"
+JPID=$(pgrep -P "$DIR_PID" java || echo "$DIR_PID")   # env execs java: usually the same process
+
+# run_wrk LABEL THREADS CONNECTIONS SECONDS SCRIPT ARGS...: one WRKRESULT line (+ server CPU per request)
+run_wrk() {
+    local label=$1 threads=$2 conns=$3 secs=$4 script=$5; shift 5
+    local c0 c1 line requests
+    c0=$(cpu_ticks "$JPID")
+    wrk -t"$threads" -c"$conns" -d"$secs"s --timeout 10s -s "$HERE/lua/$script" "$URL" -- "$@" >"$WORK/$label.wrk" 2>&1 \
+        || die "wrk $label failed (see $WORK/$label.wrk)"
+    c1=$(cpu_ticks "$JPID")
+    line=$(grep '^WRKRESULT' "$WORK/$label.wrk") || die "no result from wrk $label (see $WORK/$label.wrk)"
+    requests=$(field "$line" requests)
+    (( requests > 0 )) && line+=" cpu_ms_per_req=$(calc "($c1 - $c0) * 1000 / $CLK_TCK / $requests")"
+    echo "$line"
+}
+record() { # LABEL LINE
+    local key v
+    for key in rps ok_per_s p50_ms p99_ms requests err_status cpu_ms_per_req; do
+        v=$(field "$2" "$key"); [[ -z $v ]] || res "$1.$key" "$v"
+    done
+    res "$1.failed" "$(( $(field "$2" err_connect) + $(field "$2" err_read) + $(field "$2" err_write) \
+        + $(field "$2" err_timeout) + $(field "$2" err_status) ))"
+}
+online_now() { # the directory's own count of peers online (p2pchat_peers_online)
+    curl -fs "http://127.0.0.1:$MPORT/actuator/prometheus" | awk '/^p2pchat_peers_online/ { printf "%d", $2 }'
+}
+
+log "warming up: lookups and renewals, ${WARM} s each, twice"
+for _ in 1 2; do
+    run_wrk warm-lookup 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS" >/dev/null
+    run_wrk warm-renew 2 "$CONNECTIONS" "$WARM" renew.lua "$USERS" 2 >/dev/null
+done
+
+log "lookups alone, then renewals alone (wrk -t2 -c$CONNECTIONS, $SECONDS_EACH s each, twice, alternating)"
+for round in 1 2; do
+    record "lookup$round" "$(run_wrk "lookup$round" 2 "$CONNECTIONS" "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+    record "renew$round" "$(run_wrk "renew$round" 2 "$CONNECTIONS" "$SECONDS_EACH" renew.lua "$USERS" 2)"
+done
+best() { awk "BEGIN { print ($1 > $2) ? $1 : $2 }"; }
+res lookup.rps "$(best "${R[lookup1.ok_per_s]}" "${R[lookup2.ok_per_s]}")"
+res renew.rps "$(best "${R[renew1.ok_per_s]}" "${R[renew2.ok_per_s]}")"
+res lookup.cpu_ms "$(calc "(${R[lookup1.cpu_ms_per_req]} + ${R[lookup2.cpu_ms_per_req]}) / 2")"
+res renew.cpu_ms "$(calc "(${R[renew1.cpu_ms_per_req]} + ${R[renew2.cpu_ms_per_req]}) / 2")"
+
+# All USERS online at the default renewal interval: each renewed once per INTERVAL, paced by a
+# pause per connection (wrk's delay()), while lookups run at the same time.
+TARGET_RATE=$(( USERS / INTERVAL ))
+PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE ))
+(( PAUSE_MS >= 1 )) || PAUSE_MS=1
+log "online round: $USERS peers renewing every $INTERVAL s (target $TARGET_RATE/s over $PACED_CONNECTIONS connections, pause $PAUSE_MS ms) for $ONLINE_SECONDS s, lookups (wrk -t1 -c16) alongside"
+start paced wrk -t2 -c"$PACED_CONNECTIONS" -d"$(( ONLINE_SECONDS + 2 ))"s --timeout 10s -s "$HERE/lua/renew.lua" "$URL" \
+    -- "$USERS" 2 "$PAUSE_MS"
+PACED_PID=$STARTED_PID
+sleep "$(( ONLINE_SECONDS - SECONDS_EACH ))"
+record online-lookup "$(run_wrk online-lookup 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+res online.count "$(online_now)"
+wait "$PACED_PID" 2>/dev/null || true
+record online-renew "$(grep '^WRKRESULT' "$WORK/paced.out" || echo 'WRKRESULT requests=0 ok=0 rps=0 ok_per_s=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
+res online.cycle_s "$(calc "$USERS / (${R[online-renew.ok_per_s]} + 0.0001)")"
+
+log "lookups alone (wrk -t1 -c$FLOOD_CONNECTIONS), then under a renewal flood from one client (wrk -t1 -c$FLOOD_CONNECTIONS, one token)"
+record flood-alone "$(run_wrk flood-alone 1 "$FLOOD_CONNECTIONS" "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+start flood wrk -t1 -c"$FLOOD_CONNECTIONS" -d"$(( SECONDS_EACH + 3 ))"s --timeout 10s -s "$HERE/lua/renew.lua" "$URL" \
+    -- "$USERS" 1 0 2
+FLOOD_PID=$STARTED_PID
+sleep 1
+record flooded "$(run_wrk flooded 1 "$FLOOD_CONNECTIONS" "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+wait "$FLOOD_PID" 2>/dev/null || true
+record flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=0 ok=0 rps=0 ok_per_s=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
+
+STORE_SAID=$(grep -io "presence store: [a-z]*" "$WORK/directory.out" | head -1 || true)
+stop_group "$DIR_PID" 30
+
+CAPACITY=$(calc "$(nproc) * 0.5 * 1000 / ${R[renew.cpu_ms]} * $INTERVAL")
+res capacity.peers "$CAPACITY"
+renew_ratio=$(ratio "${R[renew.rps]}" "${R[lookup.rps]}")
+cpu_ratio=$(ratio "${R[renew.cpu_ms]}" "${R[lookup.cpu_ms]}")
+flood_ratio=$(ratio "${R[flooded.ok_per_s]}" "${R[flood-alone.ok_per_s]}")
+TABLE="| figure | presence | baseline | ratio | goal | met? |
+|---|---|---|---|---|---|
+| renewals/s, $USERS users each with its own token (wrk -t2 -c$CONNECTIONS, best of 2) | $(fmt "${R[renew.rps]}") | lookups/s, same instance $(fmt "${R[lookup.rps]}") | $renew_ratio | ≥ 1 × (a renewal costs no more than a lookup) | $(met "$renew_ratio >= 1") |
+| server CPU per request (ms) | renewal $(fmt "${R[renew.cpu_ms]}") | lookup $(fmt "${R[lookup.cpu_ms]}") | $cpu_ratio | ≤ 1 × | $(met "$cpu_ratio <= 1") |
+| $USERS peers online, renewing every $INTERVAL s: peers the directory counts online at the end | ${R[online.count]} | $USERS | $(ratio "${R[online.count]}" "$USERS") | 1.00 | $(met "${R[online.count]:-0} >= $USERS") |
+| … renewals/s achieved ($PACED_CONNECTIONS connections, ${R[online-renew.requests]} requests, one cycle $(fmt "${R[online.cycle_s]}") s) | $(fmt "${R[online-renew.ok_per_s]}") | needed $TARGET_RATE | $(ratio "${R[online-renew.ok_per_s]}" "$TARGET_RATE") | ≥ 0.95 (a cycle within the interval, with slack to the TTL) | $(met "${R[online-renew.ok_per_s]} >= 0.95 * $TARGET_RATE") |
+| … lookup p99 meanwhile (ms; wrk -t1 -c16, $(fmt "${R[online-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[online-lookup.p99_ms]}") | — | — | ≤ 20 ms | $(met "${R[online-lookup.p99_ms]} <= 20") |
+| lookups/s under a renewal flood from one client (wrk -c$FLOOD_CONNECTIONS, $(fmt "${R[flood.rps]}") renewals/s; lookups wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.ok_per_s]}") | lookups alone (-c$FLOOD_CONNECTIONS) $(fmt "${R[flood-alone.ok_per_s]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
+| peers one instance keeps online at a renewal every $INTERVAL s, from the server CPU per renewal, half the $(nproc) cores left for lookups (information: robust to other load) | $(fmt "$CAPACITY") | — | — | — | — |"
+DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}; mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
+- Per round (ok/s, p99 ms): lookups $(fmt "${R[lookup1.ok_per_s]}")/$(fmt "${R[lookup1.p99_ms]}") $(fmt "${R[lookup2.ok_per_s]}")/$(fmt "${R[lookup2.p99_ms]}"); renewals $(fmt "${R[renew1.ok_per_s]}")/$(fmt "${R[renew1.p99_ms]}") $(fmt "${R[renew2.ok_per_s]}")/$(fmt "${R[renew2.p99_ms]}"). Failed: lookups ${R[lookup1.failed]}+${R[lookup2.failed]}, renewals ${R[renew1.failed]}+${R[renew2.failed]}, paced renewals ${R[online-renew.failed]}, flood ${R[flood.failed]} (non-2xx ${R[flood.err_status]}), lookups under the flood ${R[flooded.failed]}.
+- Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms)."
+{
+    echo "## Presence ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
+    echo
+    echo "Command: \`bench/presence.sh $( [[ $MODE == quick ]] && echo --quick)${STORE:+ --store $STORE}\`"
+    echo
+    echo "$TABLE"
+    echo
+    echo "$DETAILS"
+} >"$RESULTS/results.md"
+cat "$RESULTS/results.md"

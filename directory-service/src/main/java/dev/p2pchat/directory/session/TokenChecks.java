@@ -1,0 +1,45 @@
+package dev.p2pchat.directory.session;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The token check behind every authenticated call that misses the token cache, as one plain
+ * indexed SQL query outside any transaction. A peer renews presence every 20 s, ten times the
+ * cache's 2 s, so nearly every renewal comes here; through a JPA repository query the check was
+ * a third of a renewal's CPU (bench/presence.sh, profile in docs/BENCHMARKS.md).
+ */
+@Component
+class TokenChecks {
+
+    private static final String VALID = """
+            select a.id, a.username, t.expires_at
+              from session_token t join account a on a.id = t.account_id
+             where t.token_hash = ? and t.expires_at > ?
+            """;
+
+    private final JdbcClient jdbc;
+
+    TokenChecks(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The user behind a token hash that has not expired at {@code now}. */
+    Optional<ValidToken> findValid(String tokenHash, Instant now) {
+        return jdbc.sql(VALID)
+                .params(tokenHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .query((ResultSet rs, int row) -> valid(rs, tokenHash))
+                .optional();
+    }
+
+    private static ValidToken valid(ResultSet rs, String tokenHash) throws SQLException {
+        return new ValidToken(rs.getLong("id"), rs.getString("username"), tokenHash,
+                rs.getObject("expires_at", OffsetDateTime.class).toInstant());
+    }
+}

@@ -165,7 +165,7 @@ connect_once() {
 }
 
 head -c 1024 /dev/urandom >"$WORK/small.bin"
-TOPOLOGIES=("public public" "public cone" "cone cone" "symmetric cone" "rst rst")
+TOPOLOGIES=("public public" "public cone" "cone cone" "symmetric cone" "rst rst" "directory-only directory-only")
 declare -A WINS TIMES COUNT
 for topology in "${TOPOLOGIES[@]}"; do
     # shellcheck disable=SC2086

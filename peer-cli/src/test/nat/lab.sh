@@ -21,6 +21,9 @@
 #              (only replies come in, anything unsolicited is dropped silently)
 #   symmetric  MASQUERADE --random-fully (a new port per destination), same filtering
 #   rst        cone, but unsolicited TCP is answered with a reset instead of dropped
+#   directory-only  cone, and the home network may reach nothing outside but the directory host
+#              203.0.113.10 (directory + relay): everything else is dropped silently both ways
+#              (a locked-down office or hotel firewall)
 set -euo pipefail
 
 die() { echo "lab.sh: $*" >&2; exit 2; }
@@ -58,10 +61,13 @@ box() { # box X WAN_IP LAN_NET MODE
         public)
             run pub ip route add "$lan.0/24" via "203.0.113.$wan"
             return ;;
-        cone|rst) ;;
+        cone|rst|directory-only) ;;
         symmetric) masquerade+=(--random-fully) ;;
-        *) die "unknown NAT mode '$mode' (public, cone, symmetric, rst)" ;;
+        *) die "unknown NAT mode '$mode' (public, cone, symmetric, rst, directory-only)" ;;
     esac
+    if [[ $mode == directory-only ]]; then
+        run "$nat" iptables -A FORWARD -i lan -o wan ! -d 203.0.113.10 -j DROP
+    fi
     run "$nat" iptables "${masquerade[@]}"
     run "$nat" iptables -A FORWARD -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
     if [[ $mode == rst ]]; then

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -26,6 +28,9 @@ final class NatLab implements AutoCloseable {
     /** Where the directory listens, inside the lab's "internet". */
     static final String SERVER = "http://203.0.113.10:8080";
     private static final Duration START = Duration.ofSeconds(120);
+    /** lab.sh's directory-only rule, as {@code iptables-save -c} prints it: [packets:bytes]. */
+    private static final Pattern DIRECTORY_ONLY = Pattern.compile(
+            "(?m)^\\[(\\d+):\\d+\\] -A FORWARD ! -d 203\\.0\\.113\\.10/32 -i lan -o wan -j DROP$");
 
     private final Path repo;
     private final Path work;
@@ -46,12 +51,12 @@ final class NatLab implements AutoCloseable {
     static NatLab open(Path work) throws Exception {
         String missing = missingPrerequisite();
         if (missing != null) {
-            String message = "SKIPPED: the NAT lab needs " + missing;
+            String message = "the NAT lab needs " + missing;
             if ("true".equals(System.getenv("CI"))) {
-                Assertions.fail(message + " (CI=true: these tests must run, not skip)");
+                Assertions.fail("FAILED: " + message + " (CI=true: these tests must run, not skip)");
             }
-            System.err.println("*** " + message + " ***");
-            Assumptions.abort(message);
+            System.err.println("*** SKIPPED: " + message + " ***");
+            Assumptions.abort("SKIPPED: " + message);
         }
         Path repo = Path.of(System.getProperty("p2pchat.repo", "..")).toAbsolutePath().normalize();
         byte[] random = new byte[3];
@@ -102,7 +107,7 @@ final class NatLab implements AutoCloseable {
 
     /**
      * (Re)builds both NAT boxes and the hosts behind them; a mode is {@code public}, {@code cone},
-     * {@code symmetric} or {@code rst} (lab.sh). Nothing of the previous topology survives, not
+     * {@code symmetric}, {@code rst} or {@code directory-only} (lab.sh). Nothing of the previous topology survives, not
      * even its NAT mappings.
      */
     void sides(String modeA, String modeB) throws IOException {
@@ -121,6 +126,19 @@ final class NatLab implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", prefix + "-" + box));
         all.addAll(command);
         return all;
+    }
+
+    /**
+     * How many packets the {@code directory-only} NAT box {@code nat} (natA, natB) dropped on
+     * their way out because they were not for the directory host.
+     */
+    long droppedOutbound(String nat) throws IOException {
+        String rules = output(inside(nat, List.of("iptables-save", "-c", "-t", "filter")).toArray(String[]::new));
+        Matcher rule = DIRECTORY_ONLY.matcher(rules);
+        if (!rule.find()) {
+            throw new IllegalStateException(nat + " has no directory-only rule: " + rules);
+        }
+        return Long.parseLong(rule.group(1));
     }
 
     Path repo() {

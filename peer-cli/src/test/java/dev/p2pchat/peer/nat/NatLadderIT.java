@@ -102,6 +102,18 @@ class NatLadderIT {
     }
 
     @Test
+    void peersThatCanReachOnlyTheDirectoryHostAreRelayed() throws Exception {
+        lab.sides("directory-only", "directory-only");
+        String explain = converse("dironly", alice, bob);
+        assertRelayed(explain);
+        // the ladder did try other ways, and both home firewalls (not only the far NAT) stopped them
+        assertThat(lab.droppedOutbound("natA")).as("packets natA kept from leaving for anywhere but the directory host")
+                .isPositive();
+        assertThat(lab.droppedOutbound("natB")).as("packets natB kept from leaving for anywhere but the directory host")
+                .isPositive();
+    }
+
+    @Test
     void peersBehindTheSameNatConnectOverTheirHomeNetwork() throws Exception {
         lab.sides("cone", "cone");
         String explain = converse("samenat", alice, carol);

@@ -52,7 +52,8 @@ for target in "${targets[@]}"; do
     log="$logs/$test.log"
     echo "== $test ($module, $duration)"
     status=0
-    JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" ./mvnw -o -q -B -pl "$module" test \
+    # -am: peer-cli's tests need directory-service's classes from this reactor (nothing is installed)
+    JAZZER_FUZZ=1 JAZZER_MAX_DURATION="$duration" ./mvnw -o -q -B -pl "$module" -am test \
         -Dtest="$test" -Dsurefire.failIfNoSpecifiedTests=false -DargLine="-Xmx$heap" >"$log" 2>&1 || status=$?
 
     # libFuzzer status lines: "#<execs> <event> cov: .. ft: .. corp: .. exec/s: .. rss: ..Mb"

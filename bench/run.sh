@@ -232,28 +232,32 @@ SRC_SHA=$(sha256sum "$SRC" | cut -d' ' -f1)
 
 log "seeding directory databases: $ACCOUNTS accounts ($ONLINE online) and $SMALL_ACCOUNTS ($SMALL_ONLINE online), one BCrypt hash of cost $BCRYPT_COST"
 SEED_HASH=$(java -cp "$WORK/classes:$CRYPTO_JAR" BcryptRate hash --cost "$BCRYPT_COST" --password "$PASSWORD")
-seed() { # DIR ACCOUNTS ONLINE
+seed() { # DIR ACCOUNTS ONLINE LOGGED (key log entries: the odd-numbered users)
     mkdir -p "$1"
     java -cp "$WORK/classes:$DIR_LIB/*" Seed --db "$1" --migrations "$MIGRATIONS" --accounts "$2" --online "$3" \
-        --hash "$SEED_HASH" >"$1.seed.out" 2>"$1.seed.err" || die "seeding $1 failed (see $1.seed.err)"
+        --log "$4" --hash "$SEED_HASH" >"$1.seed.out" 2>"$1.seed.err" || die "seeding $1 failed (see $1.seed.err)"
     grep '^RESULT' "$1.seed.out" >&2 || true
 }
 t0=$(now_ns)
 if [[ $MODE == quick ]]; then
-    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" & seed_pid=$!
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 )) & seed_pid=$!
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
     wait "$seed_pid"
 else
-    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE"
-    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE"
+    seed "$WORK/db-big" "$ACCOUNTS" "$ONLINE" $(( ACCOUNTS / 2 ))
+    seed "$WORK/db-small" "$SMALL_ACCOUNTS" "$SMALL_ONLINE" 0
 fi
 res seed.seconds "$(calc "($(now_ns) - $t0) / 1e9")"
+# the key log's growth per key event (a `first` entry), from seeding the big database's log
+for key in log_entries log_row_bytes log_leaf_bytes log_file_bytes_per_entry; do
+    res "keylog.$key" "$(awk -v k="seed.$key" '$1 == "RESULT" && $2 == k { print $3 }' "$WORK/db-big.seed.out")"
+done
 
 # ----------------------------------------------------------------------------- directories
 # Every directory the bench starts: a random management port (several run at once), and the
 # per-address throttle out of the way, since every client here comes from 127.0.0.1 (the bench
 # measures the service's capacity; docs/SECURITY.md and OPERATIONS.md describe the throttle).
-BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
+BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_RELAY_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
     DIRECTORY_THROTTLE_FAILEDLOGINS=1000000)
 # start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
 start_directory() {
@@ -540,12 +544,13 @@ NGINX_PID=$STARTED_PID
 for (( i = 0; i < 200; i++ )); do curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" && break; sleep 0.05; done
 curl -fs -o /dev/null "http://127.0.0.1:$NGINX_PORT/api/v1/peers/x" || die "nginx did not start (see $WORK/nginx.err)"
 
-# wrk_lookups LABEL URL TOKEN USERS SECONDS [SERVER_PID] -> WRKRESULT line (plus the server's
-# CPU milliseconds per request when SERVER_PID is given), also in $WORK/LABEL.wrk
+# wrk_lookups LABEL URL TOKEN USERS SECONDS [SERVER_PID] [PARITY] -> WRKRESULT line (plus the
+# server's CPU milliseconds per request when SERVER_PID is given), also in $WORK/LABEL.wrk.
+# PARITY odd: only users with a key log entry (answers carry proofs); even: only users without.
 wrk_lookups() {
     local c0=0 c1=0
     [[ -z ${6:-} ]] || c0=$(cpu_ticks "$6")
-    wrk -t2 -c64 -d"$5"s --timeout 10s -s "$HERE/lua/lookup.lua" "$2" -- "$3" "$4" >"$WORK/$1.wrk" 2>&1 \
+    wrk -t2 -c64 -d"$5"s --timeout 10s -s "$HERE/lua/lookup.lua" "$2" -- "$3" "$4" ${7:-} >"$WORK/$1.wrk" 2>&1 \
         || die "wrk failed (see $WORK/$1.wrk)"
     [[ -z ${6:-} ]] || c1=$(cpu_ticks "$6")
     local line requests
@@ -602,8 +607,9 @@ for (( round = 1; round <= ROUNDS; round++ )); do
     log "directory lookups round $round/$ROUNDS: nginx, $ACCOUNTS accounts, $SMALL_ACCOUNTS accounts (wrk -t2 -c64 -d${WRK_SECONDS}s)"
     record_wrk "nginx$round" "$(wrk_lookups "nginx$round" "http://127.0.0.1:$NGINX_PORT" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$NGINX_PID")"
     (( PROFILE && round == ROUNDS )) && jfr_start "$BIG_PID" directory-lookups
-    record_wrk "big$round" "$(wrk_lookups "big$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID")"
+    record_wrk "big$round" "$(wrk_lookups "big$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID" even)"
     (( PROFILE && round == ROUNDS )) && jfr_stop "$BIG_PID" directory-lookups
+    record_wrk "proofs$round" "$(wrk_lookups "proofs$round" "$BIG_URL" "$BIG_TOKEN" "$ACCOUNTS" "$WRK_SECONDS" "$BIG_PID" odd)"
     record_wrk "small$round" "$(wrk_lookups "small$round" "$SMALL_URL" "$SMALL_TOKEN" "$SMALL_ACCOUNTS" "$WRK_SECONDS" "$SMALL_PID")"
 done
 median() { # PREFIX SUFFIX -> median over the rounds
@@ -619,9 +625,14 @@ res lookup.big_p99_ms "$(median big .p99_ms)"
 res lookup.small_p99_ms "$(median small .p99_ms)"
 res lookup.nginx_cpu_ms "$(median nginx .cpu_ms_per_req)"
 res lookup.big_cpu_ms "$(median big .cpu_ms_per_req)"
+res keylog.proofs_rps "$(median proofs .rps)"
+res keylog.proofs_p99_ms "$(median proofs .p99_ms)"
+res keylog.proofs_cpu_ms "$(median proofs .cpu_ms_per_req)"
+curl -fsS "$BIG_URL/api/v1/peers/user1" -H "Authorization: Bearer $BIG_TOKEN" >"$WORK/peer-with-proof.json"
+res keylog.body_bytes "$(stat -c %s "$WORK/peer-with-proof.json")"
 res lookup.small_cpu_ms "$(median small .cpu_ms_per_req)"
 failed=0
-for (( r = 1; r <= ROUNDS; r++ )); do failed=$(( failed + ${R[big$r.failed]} + ${R[small$r.failed]} )); done
+for (( r = 1; r <= ROUNDS; r++ )); do failed=$(( failed + ${R[big$r.failed]} + ${R[proofs$r.failed]} + ${R[small$r.failed]} )); done
 res lookup.failed "$failed"
 
 log "connection setup (against the warmed-up directory): $CONNECTS connections each, lookup+TCP+TLS+HELLO vs bare TLS 1.3 handshake"
@@ -730,6 +741,7 @@ scale_ratio=$(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.small_p99_ms]}")
 login_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.pool_per_s]}")
 login_all_ratio=$(ratio "${R[login.ok_per_s]}" "${R[bcrypt.all_cores_per_s]}")
 flood_ratio=$(ratio "${R[flooded.rps]}" "${R[alone.rps]}")
+proofs_ratio=$(ratio "${R[keylog.proofs_rps]}" "${R[lookup.big_rps]}")
 start_ratio=$(ratio "${R[startup.cli_median_ms]}" "${R[startup.java_median_ms]}")
 xmx_done=$([[ ${R[xmx64.verified]} == yes ]] && echo "completed, verified" || echo "FAILED (exit ${R[xmx64.exit]})")
 
@@ -748,6 +760,9 @@ TABLE="| figure | p2pchat | baseline | ratio | goal | met? |
 | directory lookups, $ACCOUNTS accounts, $ONLINE online (req/s, wrk -t2 -c64, median of $ROUNDS) | $(fmt "${R[lookup.big_rps]}") | nginx static JSON $(fmt "${R[lookup.nginx_rps]}") | $look_ratio | ≥ 0.2 × | $(met "$look_ratio >= 0.2") |
 | directory lookups p99 (ms) | $(fmt "${R[lookup.big_p99_ms]}") | nginx $(fmt "${R[lookup.nginx_p99_ms]}") | $(ratio "${R[lookup.big_p99_ms]}" "${R[lookup.nginx_p99_ms]}") | ≤ 20 ms | $(met "${R[lookup.big_p99_ms]} <= 20") |
 | directory lookup, server CPU per request (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | nginx $(fmt "${R[lookup.nginx_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.nginx_cpu_ms]}") | — | — |
+| directory lookups with key log proofs, $ACCOUNTS accounts, $(fmt "${R[keylog.log_entries]}") in the log (req/s, the odd users, median of $ROUNDS; body $(fmt "${R[keylog.body_bytes]}") B) | $(fmt "${R[keylog.proofs_rps]}") | lookups without (the even users, same rounds) $(fmt "${R[lookup.big_rps]}") | $proofs_ratio | ≥ 0.5 × | $(met "$proofs_ratio >= 0.5") |
+| directory lookups with proofs p99 (ms); server CPU per request (ms) | $(fmt "${R[keylog.proofs_p99_ms]}"); $(fmt "${R[keylog.proofs_cpu_ms]}") | without: $(fmt "${R[lookup.big_p99_ms]}"); $(fmt "${R[lookup.big_cpu_ms]}") | $(ratio "${R[keylog.proofs_p99_ms]}" "${R[lookup.big_p99_ms]}") | — | — |
+| key log growth per key event (\`first\`; bytes, information) | H2 file $(fmt "${R[keylog.log_file_bytes_per_entry]}"), row $(fmt "${R[keylog.log_row_bytes]}"), leaf $(fmt "${R[keylog.log_leaf_bytes]}"), + 64 in each instance's heap | — | — | — | — |
 | directory scale: lookup p99, $ACCOUNTS vs $SMALL_ACCOUNTS accounts (ms) | $(fmt "${R[lookup.big_p99_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_p99_ms]}") | $scale_ratio | ≤ 1.5 | $(met "$scale_ratio <= 1.5") |
 | directory scale, server CPU per lookup (ms, information) | $(fmt "${R[lookup.big_cpu_ms]}") | itself at $SMALL_ACCOUNTS: $(fmt "${R[lookup.small_cpu_ms]}") | $(ratio "${R[lookup.big_cpu_ms]}" "${R[lookup.small_cpu_ms]}") | — | — |
 | logins/s, correct passwords, BCrypt cost $BCRYPT_COST (wrk -c$LOGIN_CONNECTIONS) | $(fmt "${R[login.ok_per_s]}") | BCrypt checks/s on $BCRYPT_POOL thread(s) = the pool $(fmt "${R[bcrypt.pool_per_s]}") | $login_ratio | ≥ 0.85 × | $(met "$login_ratio >= 0.85") |
@@ -764,7 +779,7 @@ DETAILS="- Code: \`$CODE_VERSION\` (p2pchat.jar / directory-service.jar built $J
 - File transfer: best of $TRANSFER_ROUNDS alternating rounds each (p2pchat MB/s per round: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[p2p$r.mb_per_s]}")"; done); pipe: $(for (( r = 1; r <= TRANSFER_ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[pipe$r.mb_per_s]}")"; done)). The CLI itself reported: ${R[p2p1.cli_says]}. scp with aes128-gcm@openssh.com: $(fmt "${R[scp-aes128gcm.mb_per_s]}") MB/s. The TLS pipe without its final fsync (scp does none): $(fmt "${R[pipe-nofsync.mb_per_s]}") MB/s. TLS pipe peak RSS sender/receiver: $(fmt "${R[pipe1.sender_rss_mb]}") / $(fmt "${R[pipe1.receiver_rss_mb]}") MB.
 - Chat latency (µs) p50/p90/p99/p99.9/max: p2pchat session $(fmt "${R[chat.p2pchat_inline.p50_us]}")/$(fmt "${R[chat.p2pchat_inline.p90_us]}")/$(fmt "${R[chat.p2pchat_inline.p99_us]}")/$(fmt "${R[chat.p2pchat_inline.p999_us]}")/$(fmt "${R[chat.p2pchat_inline.max_us]}"); p2pchat sent from a console thread $(fmt "${R[chat.p2pchat.p50_us]}")/$(fmt "${R[chat.p2pchat.p90_us]}")/$(fmt "${R[chat.p2pchat.p99_us]}")/$(fmt "${R[chat.p2pchat.p999_us]}")/$(fmt "${R[chat.p2pchat.max_us]}"); JSSE $(fmt "${R[chat.jsse.p50_us]}")/$(fmt "${R[chat.jsse.p90_us]}")/$(fmt "${R[chat.jsse.p99_us]}")/$(fmt "${R[chat.jsse.p999_us]}")/$(fmt "${R[chat.jsse.max_us]}").
 - Connection setup (ms) p50/p90/p99: p2pchat $(fmt "$(calc "${R[connect.p2pchat.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.p2pchat.p99_us]} / 1000")"); bare TLS $(fmt "$(calc "${R[connect.tls.p50_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p90_us]} / 1000")")/$(fmt "$(calc "${R[connect.tls.p99_us]} / 1000")"). p2pchat phases, median (ms): directory lookup $(fmt "$(calc "${R[connect.phase.lookup.p50_us]} / 1000")"), TCP + TLS with pinning $(fmt "$(calc "${R[connect.phase.tcp_tls.p50_us]} / 1000")"), HELLO exchange $(fmt "$(calc "${R[connect.phase.hello.p50_us]} / 1000")").
-- Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
+- Lookups per round (req/s, p99 ms) — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[nginx$r.rps]}")" "$(fmt "${R[nginx$r.p99_ms]}")"; done); $ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[big$r.rps]}")" "$(fmt "${R[big$r.p99_ms]}")"; done) (the even users, no key log entry), with proofs (the odd users): $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[proofs$r.rps]}")" "$(fmt "${R[proofs$r.p99_ms]}")"; done); $SMALL_ACCOUNTS accounts: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s/%s ' "$(fmt "${R[small$r.rps]}")" "$(fmt "${R[small$r.p99_ms]}")"; done). Server CPU ms per request per round — nginx: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[nginx$r.cpu_ms_per_req]}")"; done); $ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[big$r.cpu_ms_per_req]}")"; done); $SMALL_ACCOUNTS: $(for (( r = 1; r <= ROUNDS; r++ )); do printf '%s ' "$(fmt "${R[small$r.cpu_ms_per_req]}")"; done). Warm-up (both directories at once, ${R[warm.seconds]} s), server CPU ms per request in ${WARM_CHUNK}-s chunks: $ACCOUNTS accounts ${R[warm-big.trend]}; $SMALL_ACCOUNTS accounts ${R[warm-small.trend]}. Failed lookups in these rounds: ${R[lookup.failed]}. Body: ${R[lookup.body_bytes]} bytes.
 - Logins: ${R[login.ok]} logins in ${LOGIN_SECONDS} s (two halves alternating with the BCrypt baseline: $(fmt "${R[bcrypt_pool1.per_s]}") / $(fmt "${R[login1.ok_per_s]}") then $(fmt "${R[bcrypt_pool2.per_s]}") / $(fmt "${R[login2.ok_per_s]}") checks / logins per s), p50 $(fmt "${R[login.p50_ms]}") ms, non-2xx ${R[login.err_status]}; pool $BCRYPT_POOL thread(s), queue $BCRYPT_QUEUE. Flood: ${R[flood.requests]} requests, ${R[flood.ok]} logins, ${R[flood.err_status]} non-2xx (503 busy). Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[alone.p99_ms]}") ms).
 - Seeding both databases took $(fmt "${R[seed.seconds]}") s (one BCrypt hash, bulk INSERT ... SELECT).
 - Durability, sequential registrations on one connection (p50 / p99 ms): every commit on disk $(fmt "${R[reg_durable.p50_ms]}") / $(fmt "${R[reg_durable.p99_ms]}"), H2's write delay $(fmt "${R[reg_delayed.p50_ms]}") / $(fmt "${R[reg_delayed.p99_ms]}"); failed: ${R[reg_durable.failed]} / ${R[reg_delayed.failed]}."

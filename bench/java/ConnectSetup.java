@@ -18,6 +18,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -84,7 +85,7 @@ public final class ConnectSetup {
                         served.release();
                     }
                 });
-        directory.publish(bobToken, listener.port(), null);
+        directory.publish(bobToken, listener.port(), List.of());
 
         TlsConfig aliceTls = TlsConfig.create(alice);
         SSLContext bare = BenchSupport.jsse(alice);

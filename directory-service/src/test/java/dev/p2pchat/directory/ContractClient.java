@@ -36,6 +36,7 @@ public final class ContractClient {
                     ContractClient.class.getResource("/static/openapi.yaml"), "openapi.yaml on the classpath").toString())
             .build();
     private static final Pattern PEER_PATH = Pattern.compile("/api/v1/peers/[^/?]+");
+    private static final Pattern KEY_HISTORY_PATH = Pattern.compile("/api/v1/log/keys/[^/?]+");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final JsonMapper json = JsonMapper.builder().build();
@@ -143,7 +144,8 @@ public final class ContractClient {
                 .as("%s %s -> %d %s must match openapi.yaml", method, path, response.statusCode(),
                         new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
                 .isEmpty();
-        String template = PEER_PATH.matcher(rawPath).matches() ? "/api/v1/peers/{username}" : rawPath;
+        String template = PEER_PATH.matcher(rawPath).matches() ? "/api/v1/peers/{username}"
+                : KEY_HISTORY_PATH.matcher(rawPath).matches() ? "/api/v1/log/keys/{username}" : rawPath;
         seen.add(method + " " + template + " " + response.statusCode());
     }
 

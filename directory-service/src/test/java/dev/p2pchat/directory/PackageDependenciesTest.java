@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Feature packages depend one way: presence on session and account, session on account, never back. */
+/** Feature packages depend one way: presence on the key log, session and account; the key log on session and account; session on account; never back. */
 class PackageDependenciesTest {
 
     private static final Path MAIN = Path.of("src/main/java/dev/p2pchat/directory");
@@ -37,6 +37,16 @@ class PackageDependenciesTest {
                 || line.contains("dev.p2pchat.directory.session."));
     }
 
+    /** Accounts tell the key log of keys through their own LoginKeys; the log knows nothing of presence. */
+    @Test
+    void theKeyLogSitsBetweenAccountsAndPresence() throws IOException {
+        for (String feature : List.of("account", "session")) {
+            assertThat(importsOf(feature)).as(feature).noneMatch(line -> line.contains("dev.p2pchat.directory.keylog."));
+        }
+        assertThat(importsOf("keylog")).noneMatch(line -> line.contains("dev.p2pchat.directory.presence.")
+                || line.contains("dev.p2pchat.directory.signal."));
+    }
+
     /** The relay runs alone (RelayMain) too: it may use no other feature, nor Spring's web or data stack. */
     @Test
     void theRelayStandsAlone() throws IOException {
@@ -48,7 +58,7 @@ class PackageDependenciesTest {
 
     @Test
     void signallingIsUsedByNoOtherFeature() throws IOException {
-        for (String feature : List.of("account", "session", "presence", "relay", "system")) {
+        for (String feature : List.of("account", "session", "presence", "relay", "system", "keylog")) {
             assertThat(importsOf(feature)).as(feature)
                     .noneMatch(line -> line.contains("dev.p2pchat.directory.signal."));
         }
@@ -56,7 +66,7 @@ class PackageDependenciesTest {
 
     @Test
     void servicesSpeakTheDomainNotHttp() throws IOException {
-        for (String feature : List.of("account", "session", "presence")) {
+        for (String feature : List.of("account", "session", "presence", "keylog")) {
             try (Stream<Path> files = Files.walk(MAIN.resolve(feature))) {
                 files.filter(f -> f.getFileName().toString().endsWith("Service.java")).forEach(f -> {
                     try {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** Accounts and locks live in the H2 file under the data directory, not in memory. */
+/** Accounts, locks and the key log live in the H2 file under the data directory, not in memory. */
 class RestartTest {
 
     @TempDir
@@ -42,6 +42,36 @@ class RestartTest {
                     json(Map.of("username", "locked", "password", "kept password")));
             assertThat(locked.status()).isEqualTo(423);
             assertThat(locked.body().get("lockedUntil").asString()).isEqualTo(lockedUntil);
+        }
+    }
+
+    /** The log key is generated once and kept in the database; a new process rebuilds the same tree from it. */
+    @Test
+    void theLogKeyAndTheLogSurviveARestart() {
+        String logKey;
+        String head;
+        try (ConfigurableApplicationContext app = start()) {
+            ContractClient api = new ContractClient(port(app));
+            api.post("/api/v1/accounts", null, json(Map.of("username", "logged", "password", "kept password")));
+            for (String fingerprint : new String[] {"a1".repeat(32), "b2".repeat(32)}) {
+                assertThat(api.post("/api/v1/sessions", null, json(Map.of("username", "logged", "password", "kept password",
+                        "fingerprint", fingerprint))).status()).isEqualTo(201);
+            }
+            logKey = api.get("/.well-known/p2pchat-log-key", null).body().get("fingerprint").asString();
+            ContractClient.Reply before = api.get("/api/v1/log/head", null);
+            assertThat(before.body().get("size").asLong()).isEqualTo(2);
+            head = before.body().get("rootHash").asString();
+        }
+
+        try (ConfigurableApplicationContext app = start()) {
+            ContractClient api = new ContractClient(port(app));
+            assertThat(api.get("/.well-known/p2pchat-log-key", null).body().get("fingerprint").asString())
+                    .isEqualTo(logKey);
+            ContractClient.Reply after = api.get("/api/v1/log/head", null);
+            assertThat(after.body().get("size").asLong()).isEqualTo(2);
+            assertThat(after.body().get("rootHash").asString()).isEqualTo(head);
+            assertThat(api.get("/api/v1/log/keys/logged", null).body().get("entries").findValuesAsString("kind"))
+                    .containsExactly("first", "reset");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.p2pchat.directory;
 import static dev.p2pchat.directory.ContractClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.p2pchat.directory.keylog.TestIdentity;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
 
 /** The REST walk-through shared by the H2 and the PostgreSQL runs. */
 final class Walkthrough {
@@ -26,12 +28,14 @@ final class Walkthrough {
      * Directory settings the walk-through needs: one BCrypt thread and no queue, so floods get
      * 503; the default throttle budgets over a day (a budget refills steadily over its period: on a
      * loaded machine a minute's would refill during the walk-through); and loopback as a trusted
-     * proxy, so that calls can come from other addresses through X-Forwarded-For.
+     * proxy, so that calls can come from other addresses through X-Forwarded-For; 30 key log
+     * reads per address.
      */
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
             "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1d",
             "directory.throttle.registrations=5", "directory.throttle.registrations-per=1d",
-            "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1"};
+            "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1",
+            "directory.throttle.log-reads=30", "directory.throttle.log-reads-per=1d"};
 
     private Walkthrough() {
     }
@@ -193,7 +197,88 @@ final class Walkthrough {
         assertThat(api.get("/api/v1/peers/bob", alice).body().get("online").asBoolean())
                 .as("logout also goes offline").isFalse();
 
+        keyLog(api);
+
         assertThat(api.seen()).containsAll(documentedResponses());
+    }
+
+    /** The key log: lookups carry proofs, the public reads, a rotation and its refusals, the budget. */
+    private static void keyLog(ContractClient api) throws Exception {
+        ContractClient.Reply alice = api.get("/api/v1/peers/alice",
+                login(api, "bob", "bob's secret", null));
+        JsonNode keyLog = alice.body().get("keyLog");
+        assertThat(keyLog.get("entry").get("username").asString()).isEqualTo("alice");
+        assertThat(keyLog.get("entry").get("kind").asString()).isEqualTo("first");
+        assertThat(keyLog.get("entry").get("fingerprint").asString()).isEqualTo(FINGERPRINT);
+        assertThat(keyLog.get("head").get("size").asLong()).isGreaterThan(keyLog.get("entry").get("index").asLong());
+
+        ContractClient reader = api.forwardedFor("203.0.113.60");
+        ContractClient.Reply logKey = reader.get("/.well-known/p2pchat-log-key", null);
+        assertThat(logKey.status()).isEqualTo(200);
+        assertThat(logKey.body().get("algorithm").asString()).isEqualTo("Ed25519");
+
+        // dave logs in with a real key and rotates to another, signed by the first
+        assertThat(api.forwardedFor("203.0.113.61").post("/api/v1/accounts", null,
+                json(Map.of("username", "Dave", "password", "dave's secret"))).status()).isEqualTo(201);
+        TestIdentity old = TestIdentity.generate();
+        TestIdentity next = TestIdentity.generate();
+        String dave = login(api, "dave", "dave's secret", old.fingerprint());
+        String rotate = json(Map.of("fingerprint", next.fingerprint(), "certificate", old.certificateBase64(),
+                "signature", old.signRotation("dave", next.fingerprint())));
+        assertThat(api.put("/api/v1/keys/current", null, rotate).status()).isEqualTo(401);
+        ContractClient.Reply forged = api.put("/api/v1/keys/current", dave, json(Map.of("fingerprint", next.fingerprint(),
+                "certificate", old.certificateBase64(), "signature", next.signRotation("dave", next.fingerprint()))));
+        assertThat(forged.status()).as("signed by the new key, not the old").isEqualTo(400);
+        assertThat(forged.body().get("type").asString()).isEqualTo("/problems/invalid-rotation");
+        assertThat(api.put("/api/v1/keys/current", dave, json(Map.of("fingerprint", "x"))).status()).isEqualTo(400);
+        assertThat(api.send("PUT", "/api/v1/keys/current", dave, "text/plain", rotate).status()).isEqualTo(415);
+        assertThat(api.put("/api/v1/keys/current", dave, " ".repeat(20_000)).status()).isEqualTo(413);
+        ContractClient.Reply rotated = api.put("/api/v1/keys/current", dave, rotate);
+        assertThat(rotated.status()).isEqualTo(200);
+        assertThat(rotated.body().get("entry").get("kind").asString()).isEqualTo("rotation");
+        assertThat(rotated.body().get("entry").get("previous").asString()).isEqualTo(old.fingerprint());
+        ContractClient.Reply again = api.put("/api/v1/keys/current", dave, json(Map.of("fingerprint", next.fingerprint(),
+                "certificate", next.certificateBase64(), "signature", next.signRotation("dave", next.fingerprint()))));
+        assertThat(again.status()).as("already the current key").isEqualTo(409);
+        assertThat(api.get("/api/v1/peers/Dave", dave).body().get("fingerprint").asString()).isEqualTo(next.fingerprint());
+
+        ContractClient.Reply history = reader.get("/api/v1/log/keys/DAVE", null);
+        assertThat(history.status()).isEqualTo(200);
+        assertThat(history.body().get("entries").findValuesAsString("kind")).containsExactly("first", "rotation");
+        assertThat(history.body().get("truncated").asBoolean()).isFalse();
+        assertThat(reader.get("/api/v1/log/keys/nobody", null).status()).isEqualTo(404);
+
+        ContractClient.Reply head = reader.get("/api/v1/log/head", null);
+        assertThat(head.status()).isEqualTo(200);
+        long size = head.body().get("size").asLong();
+        assertThat(size).isEqualTo(rotated.body().get("head").get("size").asLong());
+        ContractClient.Reply proof = reader.get("/api/v1/log/consistency?from=1&to=" + size, null);
+        assertThat(proof.status()).isEqualTo(200);
+        assertThat(proof.body().get("to").asLong()).isEqualTo(size);
+        assertThat(reader.get("/api/v1/log/consistency?from=1&to=" + (size + 1), null).status()).isEqualTo(400);
+        assertThat(reader.get("/api/v1/log/consistency?from=0&to=1", null).status()).isEqualTo(400);
+
+        // one address's budget of log reads: 30 a day in the walk-through
+        ContractClient crawler = api.forwardedFor("203.0.113.62");
+        for (int i = 0; i < 30; i++) {
+            assertThat(crawler.get("/api/v1/log/head", null).status()).isEqualTo(200);
+        }
+        for (String path : List.of("/api/v1/log/head", "/api/v1/log/consistency?from=1&to=1", "/api/v1/log/keys/dave",
+                "/.well-known/p2pchat-log-key")) {
+            ContractClient.Reply throttled = crawler.get(path, null);
+            assertThat(throttled.status()).as(path).isEqualTo(429);
+            assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 86_400L);
+        }
+    }
+
+    private static String login(ContractClient api, String username, String password, String fingerprint) {
+        Map<String, String> body = new java.util.HashMap<>(Map.of("username", username, "password", password));
+        if (fingerprint != null) {
+            body.put("fingerprint", fingerprint);
+        }
+        ContractClient.Reply reply = api.post("/api/v1/sessions", null, json(body));
+        assertThat(reply.status()).as(reply.text()).isEqualTo(201);
+        return reply.body().get("token").asString();
     }
 
     /** Concurrent calls on a one-thread, no-queue BCrypt pool: some must get 503. */

@@ -55,4 +55,10 @@ public interface AccountRepository extends JpaRepository<Account, Long> {
     @Modifying(flushAutomatically = true, clearAutomatically = true)
     @Query("update Account a set a.lastSeen = :lastSeen where a.id = :id")
     int updateLastSeen(@Param("id") long id, @Param("lastSeen") Instant lastSeen);
+
+    /** Sets the account's identity key (a rotation); joins the caller's transaction and locks the row. */
+    @Transactional
+    @Modifying(flushAutomatically = true, clearAutomatically = true)
+    @Query("update Account a set a.fingerprint = :fingerprint where a.id = :id")
+    int updateFingerprint(@Param("id") long id, @Param("fingerprint") String fingerprint);
 }

@@ -23,9 +23,12 @@ public class AccountService {
     private final TransactionTemplate transactions;
     private final DirectoryMetrics metrics;
     private final AddressThrottle throttle;
+    private final LoginKeys keys;
 
     public AccountService(AccountRepository accounts, PasswordHashing hashing, Lockout lockout,
-                          TransactionTemplate transactions, DirectoryMetrics metrics, AddressThrottle throttle) {
+                          TransactionTemplate transactions, DirectoryMetrics metrics, AddressThrottle throttle,
+                          LoginKeys keys) {
+        this.keys = keys;
         this.metrics = metrics;
         this.throttle = throttle;
         this.accounts = accounts;
@@ -96,7 +99,9 @@ public class AccountService {
      * and, thanks to a dummy hash, the same time). A locked account is refused
      * ({@link AccountLockedException}) before any hash is computed. When every password check
      * is busy, {@link BusyException} at once, before any database work (also for a locked
-     * account: the client retries later either way). The password array is zeroed.
+     * account: the client retries later either way). The password array is zeroed. A
+     * {@code fingerprint} becomes the account's key, and {@link LoginKeys} hears of it in the
+     * same transaction (the key log's {@code first} or {@code reset} entry).
      *
      * <p>Before all that, the attempt takes a unit of {@code client}'s failed-login budget
      * ({@link TooManyRequestsException} when spent, before any database read or hash); it is
@@ -139,7 +144,18 @@ public class AccountService {
         boolean ok = hashing.matches(password, account.getPasswordHash());
         now = lockout.now();
         if (ok) {
-            if (accounts.recordSuccess(account.getId(), fingerprint, now) == 1) {
+            Instant succeededAt = now;
+            // the key and its log entry (first, or a reset) are one transaction
+            boolean recorded = Boolean.TRUE.equals(transactions.execute(status -> {
+                if (accounts.recordSuccess(account.getId(), fingerprint, succeededAt) != 1) {
+                    return false;
+                }
+                if (fingerprint != null) {
+                    keys.presented(account.getUsernameKey(), fingerprint);
+                }
+                return true;
+            }));
+            if (recorded) {
                 return account;
             }
             // locked by concurrent failures while this password was being checked

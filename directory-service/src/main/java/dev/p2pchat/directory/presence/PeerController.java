@@ -1,6 +1,8 @@
 package dev.p2pchat.directory.presence;
 
+import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.account.ValidUsername;
+import dev.p2pchat.directory.keylog.KeyLog;
 import dev.p2pchat.directory.session.AuthenticatedUser;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -16,9 +18,11 @@ import org.springframework.web.bind.annotation.RestController;
 class PeerController {
 
     private final PresenceService presence;
+    private final KeyLog keyLog;
 
-    PeerController(PresenceService presence) {
+    PeerController(PresenceService presence, KeyLog keyLog) {
         this.presence = presence;
+        this.keyLog = keyLog;
     }
 
     @GetMapping("/api/v1/peers")
@@ -34,9 +38,14 @@ class PeerController {
     @GetMapping("/api/v1/peers/{username}")
     PeerDetails lookup(AuthenticatedUser user, @PathVariable String username) {
         PeerView peer = presence.lookup(username);
+        KeyLog.Proven proven = keyLog.proveLatest(Account.key(peer.username())).orElse(null);
+        if (proven != null && !proven.entry().fingerprint().equals(peer.fingerprint())) {
+            // a key event committed between the two reads: read the account again, now behind the entry
+            peer = presence.lookup(username);
+        }
         return new PeerDetails(peer.username(), peer.online(), peer.host(), peer.port(), peer.fingerprint(),
                 peer.lastSeen(), peer.signal(), peer.addresses().stream()
-                        .map(a -> new PeerAddress(a.host(), a.port(), "local")).toList());
+                        .map(a -> new PeerAddress(a.host(), a.port(), "local")).toList(), proven);
     }
 
     record PeerPage(List<PeerSummary> peers, String next) {
@@ -46,7 +55,7 @@ class PeerController {
     }
 
     record PeerDetails(String username, boolean online, String host, Integer port, String fingerprint,
-                       Instant lastSeen, boolean signal, List<PeerAddress> addresses) {
+                       Instant lastSeen, boolean signal, List<PeerAddress> addresses, KeyLog.Proven keyLog) {
     }
 
     /** One of the peer's own interface addresses for its port. */

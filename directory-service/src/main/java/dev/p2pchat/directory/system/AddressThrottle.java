@@ -40,7 +40,8 @@ public class AddressThrottle {
     /** What is being counted, and what a refused caller is told. */
     public enum Budget {
         FAILED_LOGINS("Too many failed logins from your address"),
-        REGISTRATIONS("Too many new accounts from your address");
+        REGISTRATIONS("Too many new accounts from your address"),
+        LOG_READS("Too many key log reads from your address");
 
         private final String reason;
 
@@ -69,6 +70,8 @@ public class AddressThrottle {
                 new Buckets(settings.failedLogins(), settings.failedLoginsPer(), settings.maxAddresses(), time));
         budgets.put(Budget.REGISTRATIONS,
                 new Buckets(settings.registrations(), settings.registrationsPer(), settings.maxAddresses(), time));
+        budgets.put(Budget.LOG_READS,
+                new Buckets(settings.logReads(), settings.logReadsPer(), settings.maxAddresses(), time));
         budgets.forEach((budget, buckets) -> Gauge.builder("p2pchat.throttle.addresses", buckets.cache,
                         Cache::estimatedSize)
                 .description("Client addresses whose budget is being tracked")

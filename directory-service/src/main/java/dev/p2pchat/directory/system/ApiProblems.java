@@ -3,6 +3,10 @@ package dev.p2pchat.directory.system;
 import dev.p2pchat.directory.account.AccountLockedException;
 import dev.p2pchat.directory.account.BadCredentialsException;
 import dev.p2pchat.directory.account.UsernameTakenException;
+import dev.p2pchat.directory.keylog.InvalidLogRangeException;
+import dev.p2pchat.directory.keylog.InvalidRotationException;
+import dev.p2pchat.directory.keylog.KeyUnchangedException;
+import dev.p2pchat.directory.keylog.NoSuchUserException;
 import dev.p2pchat.directory.presence.NoSuchAccountException;
 import dev.p2pchat.directory.session.InvalidTokenException;
 import java.net.URI;
@@ -30,8 +34,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Turns every failure into an RFC 9457 problem: the services' domain exceptions (taken name,
- * bad credentials, lock, busy, throttled, unknown account, invalid token) with their statuses,
- * headers and stable types; Spring's own (404, 405, 415, ...) through the base class, bad input
+ * bad credentials, lock, busy, throttled, unknown account, invalid token, the key log's refusals)
+ * with their statuses, headers and stable types; Spring's own (404, 405, 415, ...) through the base class, bad input
  * as 400 with the offending fields, oversize bodies as 413. No class names, stack traces or
  * input values (beyond the name a registration asked for) ever reach the client.
  */
@@ -149,6 +153,31 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> noSuchAccount(NoSuchAccountException ex, WebRequest request) {
         return problem(ex, request, HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT, "No such account",
                 "No account has that username.", Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(NoSuchUserException.class)
+    ResponseEntity<Object> noSuchUser(NoSuchUserException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.NOT_FOUND, Problems.NO_SUCH_ACCOUNT, "No such account",
+                "No account has that username.", Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(InvalidLogRangeException.class)
+    ResponseEntity<Object> invalidLogRange(InvalidLogRangeException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.BAD_REQUEST, Problems.INVALID_LOG_RANGE, "Invalid log range",
+                "A consistency proof needs 0 < from <= to <= " + ex.size() + " (the log's size).",
+                Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(InvalidRotationException.class)
+    ResponseEntity<Object> invalidRotation(InvalidRotationException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.BAD_REQUEST, Problems.INVALID_ROTATION, "Invalid key rotation",
+                "Key rotation refused: " + ex.getMessage() + ".", Map.of(), new HttpHeaders());
+    }
+
+    @ExceptionHandler(KeyUnchangedException.class)
+    ResponseEntity<Object> keyUnchanged(KeyUnchangedException ex, WebRequest request) {
+        return problem(ex, request, HttpStatus.CONFLICT, Problems.KEY_UNCHANGED, "Key unchanged",
+                "The new key is the account's current key.", Map.of(), new HttpHeaders());
     }
 
     @ExceptionHandler(InvalidTokenException.class)

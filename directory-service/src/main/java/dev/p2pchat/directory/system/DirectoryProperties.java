@@ -106,14 +106,18 @@ public record DirectoryProperties(
      * nothing) and {@code registrations} new accounts per {@code registrationsPer}; beyond, 429
      * with {@code Retry-After}. A budget refills steadily over its period. At most
      * {@code maxAddresses} addresses are tracked per budget; an address idle for a whole period
-     * is forgotten (its budget is full again anyway).
+     * is forgotten (its budget is full again anyway). The public key-log reads
+     * ({@code /api/v1/log/**}, {@code /.well-known/p2pchat-log-key}) cost one of
+     * {@code logReads} per {@code logReadsPer} each.
      */
     public record Throttle(
             @Min(1) @Max(1_000_000) @DefaultValue("10") int failedLogins,
             @NotNull @DefaultValue("1m") Duration failedLoginsPer,
             @Min(1) @Max(1_000_000) @DefaultValue("5") int registrations,
             @NotNull @DefaultValue("1h") Duration registrationsPer,
-            @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAddresses) {
+            @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAddresses,
+            @Min(1) @Max(1_000_000) @DefaultValue("600") int logReads,
+            @NotNull @DefaultValue("1m") Duration logReadsPer) {
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isFailedLoginsPerInRange() {
             return inRange(failedLoginsPer);
@@ -122,6 +126,11 @@ public record DirectoryProperties(
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isRegistrationsPerInRange() {
             return inRange(registrationsPer);
+        }
+
+        @AssertTrue(message = "must be between 1 second and 1 day")
+        public boolean isLogReadsPerInRange() {
+            return inRange(logReadsPer);
         }
 
         private static boolean inRange(Duration period) {

@@ -11,6 +11,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.when;
 
 import dev.p2pchat.directory.MutableClock;
@@ -40,10 +41,12 @@ class AccountServiceTest {
         }
     };
     private static final String CLIENT = "192.0.2.1";
+    private final LoginKeys keys = mock(LoginKeys.class);
     private final AccountService service = new AccountService(accounts, hashing,
             new Lockout(LockoutTest.properties(3, Duration.ofMinutes(15)), clock), transactions,
             new DirectoryMetrics(new SimpleMeterRegistry()),
-            new AddressThrottle(LockoutTest.properties(3, Duration.ofMinutes(15)), clock, new SimpleMeterRegistry()));
+            new AddressThrottle(LockoutTest.properties(3, Duration.ofMinutes(15)), clock, new SimpleMeterRegistry()),
+            keys);
 
     private Account account(Instant lockedUntil) {
         Account account = new Account("Alice", "$2a$04$hash", clock.instant());
@@ -95,6 +98,22 @@ class AccountServiceTest {
 
         assertThat(service.authenticate("alice", "right".toCharArray(), "fp", CLIENT)).isSameAs(alice);
         verify(accounts).recordSuccess(7L, "fp", clock.instant());
+        verify(keys).presented("alice", "fp");
+    }
+
+    @Test
+    void aLoginWithoutAKeyOrRefusedByALockTellsTheKeyLogNothing() {
+        when(accounts.findByUsernameKey("alice")).thenReturn(Optional.of(account(null)));
+        when(hashing.matches(any(), anyString())).thenReturn(true);
+        when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(1);
+        service.authenticate("alice", "right".toCharArray(), null, CLIENT);
+
+        when(accounts.recordSuccess(eq(7L), any(), any())).thenReturn(0);
+        when(accounts.findLockedUntil(7L)).thenReturn(Optional.of(clock.instant().plusSeconds(100)));
+        assertThatThrownBy(() -> service.authenticate("alice", "right".toCharArray(), "fp", CLIENT))
+                .isInstanceOf(AccountLockedException.class);
+
+        verifyNoInteractions(keys);
     }
 
     @Test

@@ -22,6 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import dev.p2pchat.directory.keylog.KeyLog;
+import dev.p2pchat.directory.keylog.LogEntry;
+import dev.p2pchat.directory.keylog.SignedHead;
+import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -42,6 +46,9 @@ class PeerControllerTest {
 
     @MockitoBean
     SessionService sessions;
+
+    @MockitoBean
+    KeyLog keyLog;
 
     @BeforeEach
     void authenticate() {
@@ -94,7 +101,33 @@ class PeerControllerTest {
                 .andExpect(jsonPath("$.fingerprint").value("cd".repeat(32)))
                 .andExpect(jsonPath("$.lastSeen").value("2026-01-01T10:00:00Z"))
                 .andExpect(jsonPath("$.signal").value(false))
-                .andExpect(jsonPath("$.addresses").isEmpty());
+                .andExpect(jsonPath("$.addresses").isEmpty())
+                .andExpect(jsonPath("$.keyLog").value(Matchers.nullValue()));
+    }
+
+    @Test
+    void aLookupCarriesTheLatestKeyEntryItsProofAndTheSignedHead() throws Exception {
+        when(presence.lookup("bob")).thenReturn(new PeerView("Bob", "cd".repeat(32), NOW, null, null, null, List.of(), false));
+        LogEntry entry = new LogEntry(4, "bob", "reset", "cd".repeat(32), "ab".repeat(32), 1_767_261_600_000L, null, null);
+        when(keyLog.proveLatest("bob")).thenReturn(Optional.of(new KeyLog.Proven(entry, List.of("01".repeat(32), "02".repeat(32)),
+                new SignedHead(6, "ef".repeat(32), 1_767_261_600_123L, "c2lnbmF0dXJl"))));
+
+        mvc.perform(get("/api/v1/peers/bob").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.fingerprint").value("cd".repeat(32)))
+                .andExpect(jsonPath("$.keyLog.entry.index").value(4))
+                .andExpect(jsonPath("$.keyLog.entry.username").value("bob"))
+                .andExpect(jsonPath("$.keyLog.entry.kind").value("reset"))
+                .andExpect(jsonPath("$.keyLog.entry.fingerprint").value("cd".repeat(32)))
+                .andExpect(jsonPath("$.keyLog.entry.previous").value("ab".repeat(32)))
+                .andExpect(jsonPath("$.keyLog.entry.time").value(1_767_261_600_000L))
+                .andExpect(jsonPath("$.keyLog.entry.certificate").value(Matchers.nullValue()))
+                .andExpect(jsonPath("$.keyLog.entry.signature").value(Matchers.nullValue()))
+                .andExpect(jsonPath("$.keyLog.inclusion[1]").value("02".repeat(32)))
+                .andExpect(jsonPath("$.keyLog.head.size").value(6))
+                .andExpect(jsonPath("$.keyLog.head.rootHash").value("ef".repeat(32)))
+                .andExpect(jsonPath("$.keyLog.head.timestamp").value(1_767_261_600_123L))
+                .andExpect(jsonPath("$.keyLog.head.signature").value("c2lnbmF0dXJl"));
     }
 
     @Test

@@ -145,7 +145,7 @@ store_env=()
 [[ -z $STORE ]] || store_env=(DIRECTORY_PRESENCE_STORE="$STORE")
 log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
 # shellcheck disable=SC2086
-start directory env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" \
+start directory env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" DIRECTORY_RELAY_PORT=0 \
     "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
 DIR_PID=$STARTED_PID
 for (( i = 0; i < 6000; i++ )); do

@@ -282,7 +282,7 @@ fi
 # peers, rather than in memory (the embedded default, empty at start): a lookup then reads the
 # peer's presence with one more indexed query than the default pays (bench/presence.sh measures
 # the default store, renewals included).
-BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
+BENCH_DIRECTORY_ENV=(MANAGEMENT_SERVER_PORT=0 DIRECTORY_RELAY_PORT=0 DIRECTORY_THROTTLE_REGISTRATIONS=1000000
     DIRECTORY_THROTTLE_FAILEDLOGINS=1000000 DIRECTORY_PRESENCE_STORE=table)
 # start_directory NAME DATA_DIR PORT [extra JVM options...]; waits for health; sets DIR_PID
 start_directory() {

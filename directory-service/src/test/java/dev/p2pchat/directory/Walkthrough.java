@@ -275,6 +275,7 @@ final class Walkthrough {
                 "certificate", current.certificateBase64(), "signature", current.signRotation("dave", sixth.fingerprint()))));
         assertThat(spent.status()).isEqualTo(429);
         assertThat(spent.header("Retry-After")).isNotNull();
+        assertThat(spent.body().get("type").asString()).isEqualTo("/problems/too-many-key-events");
 
         // one address's budget of log reads: 30 a day in the walk-through
         ContractClient crawler = api.forwardedFor("203.0.113.62");

@@ -1,6 +1,5 @@
 package dev.p2pchat.directory.keylog;
 
-import dev.p2pchat.directory.system.TooManyRequestsException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,8 +103,7 @@ public class KeyLog {
         LogEntries.Recent recent = entries.recent(usernameKey, now - DAY.toMillis());
         if (recent.count() >= KEY_EVENTS_PER_DAY) {
             Duration wait = Duration.ofMillis(Math.max(1000, recent.oldest() + DAY.toMillis() - now));
-            throw new TooManyRequestsException("this account's key changed " + recent.count()
-                    + " times in the last 24 hours, the most the directory records", wait);
+            throw new KeyEventsExhaustedException(recent.count(), wait);
         }
     }
 

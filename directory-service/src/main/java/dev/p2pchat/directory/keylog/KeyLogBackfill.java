@@ -11,19 +11,21 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Accounts that had a key before the key log existed (a directory upgraded in place) get their
- * {@code first} entry at start-up, before the directory reports itself ready: peers that keep a
- * log refuse a key without a proof, so such accounts would otherwise be unreachable until their
- * next login. In account order, {@value #BATCH} per transaction; several instances starting at
- * once append each account once (the append decides under the log's lock).
+ * {@code first} entry at start-up, before the readiness probe says the instance is ready (the
+ * port already answers): peers that keep a log refuse a key without a proof, so such accounts
+ * would otherwise be unreachable until their next login. In account order (keyset paging),
+ * {@value #BATCH} per transaction so that logins on instances already serving wait at most one
+ * short batch for the log's lock; several instances starting at once append each account once
+ * (the append decides under that lock).
  */
 @Component
 class KeyLogBackfill implements ApplicationRunner {
 
-    static final int BATCH = 1000;
+    static final int BATCH = 100;
 
     private static final Logger log = LoggerFactory.getLogger(KeyLogBackfill.class);
 
-    private record Unlogged(String usernameKey, String fingerprint) {
+    private record Unlogged(long id, String usernameKey, String fingerprint) {
     }
 
     private final JdbcClient jdbc;
@@ -39,16 +41,18 @@ class KeyLogBackfill implements ApplicationRunner {
     @Override
     public void run(ApplicationArguments args) {
         long appended = 0;
+        long after = 0;
         while (true) {
             List<Unlogged> batch = jdbc.sql("""
-                    SELECT a.username_key, a.fingerprint FROM account a
-                     WHERE a.fingerprint IS NOT NULL
+                    SELECT a.id, a.username_key, a.fingerprint FROM account a
+                     WHERE a.id > ? AND a.fingerprint IS NOT NULL
                        AND NOT EXISTS (SELECT 1 FROM key_log_entry e WHERE e.username_key = a.username_key)
                      ORDER BY a.id LIMIT ?
-                    """).param(BATCH).query(Unlogged.class).list();
+                    """).params(after, BATCH).query(Unlogged.class).list();
             if (batch.isEmpty()) {
                 break;
             }
+            after = batch.get(batch.size() - 1).id();
             Long added = transactions.execute(status -> {
                 long count = 0;
                 for (Unlogged account : batch) {

@@ -5,6 +5,7 @@ import dev.p2pchat.directory.account.BadCredentialsException;
 import dev.p2pchat.directory.account.UsernameTakenException;
 import dev.p2pchat.directory.keylog.InvalidLogRangeException;
 import dev.p2pchat.directory.keylog.InvalidRotationException;
+import dev.p2pchat.directory.keylog.KeyEventsExhaustedException;
 import dev.p2pchat.directory.keylog.KeyUnchangedException;
 import dev.p2pchat.directory.keylog.NoSuchUserException;
 import dev.p2pchat.directory.presence.NoSuchAccountException;
@@ -144,6 +145,11 @@ class ApiProblems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(TooManyRequestsException.class)
     ResponseEntity<Object> tooManyRequests(TooManyRequestsException ex, WebRequest request) {
         HttpHeaders headers = retryAfter(ex.retryAfter());
+        if (ex instanceof KeyEventsExhaustedException) {
+            return problem(ex, request, HttpStatus.TOO_MANY_REQUESTS, Problems.TOO_MANY_KEY_EVENTS, "Too many key changes",
+                    ex.getMessage() + "; try again in " + headers.getFirst(HttpHeaders.RETRY_AFTER) + " s.", Map.of(),
+                    headers);
+        }
         return problem(ex, request, HttpStatus.TOO_MANY_REQUESTS, Problems.TOO_MANY_REQUESTS, "Too many requests",
                 ex.getMessage() + "; try again in " + headers.getFirst(HttpHeaders.RETRY_AFTER) + " s.", Map.of(),
                 headers);

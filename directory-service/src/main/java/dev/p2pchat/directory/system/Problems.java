@@ -14,6 +14,7 @@ public final class Problems {
     public static final URI NO_SUCH_ACCOUNT = URI.create("/problems/no-such-account");
     public static final URI BUSY = URI.create("/problems/busy");
     public static final URI TOO_MANY_REQUESTS = URI.create("/problems/too-many-requests");
+    public static final URI TOO_MANY_KEY_EVENTS = URI.create("/problems/too-many-key-events");
     public static final URI INVALID_LOG_RANGE = URI.create("/problems/invalid-log-range");
     public static final URI INVALID_ROTATION = URI.create("/problems/invalid-rotation");
     public static final URI KEY_UNCHANGED = URI.create("/problems/key-unchanged");

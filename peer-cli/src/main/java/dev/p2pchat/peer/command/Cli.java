@@ -162,6 +162,21 @@ public final class Cli {
         return identity;
     }
 
+    /**
+     * The identity to log in as {@code username} with. A key rotation whose answer was lost is
+     * settled first from the key log (logging in with the old key would tell the directory to
+     * reset to it); when the log shows the new key, it becomes our identity.
+     */
+    public synchronized Identity loginIdentity(String username) throws Exception {
+        KeyLog.Settled settled = keyLog().settlePending(username, home().dir(), identity());
+        if (settled.promoted()) {
+            identity = settled.identity();
+            status("Finished the key rotation the directory had taken: your identity key is now "
+                    + Fingerprints.pretty(identity.fingerprint()) + ".");
+        }
+        return identity;
+    }
+
     public synchronized KnownPeers knownPeers() throws IdentityException {
         if (knownPeers == null) {
             knownPeers = KnownPeers.load(home().knownPeers());

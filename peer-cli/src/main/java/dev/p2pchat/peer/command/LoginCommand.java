@@ -35,7 +35,7 @@ public final class LoginCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Cli cli = root.cli(spec);
         UsernameArguments.require(username);
-        String fingerprint = cli.identity().fingerprint();
+        String fingerprint = cli.loginIdentity(username).fingerprint();
         Directory.Session session = cli.directory().login(username, password.read(cli, "Password for " + username + ": ", false),
                 fingerprint);
         cli.home().saveSession(new Home.SavedSession(cli.server().toString(), session.username(), session.token(),

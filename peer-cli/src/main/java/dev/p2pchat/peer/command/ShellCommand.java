@@ -141,7 +141,6 @@ public final class ShellCommand implements Callable<Integer> {
 
     /** New or registered user, username, password, as the original program asked. */
     private Home.SavedSession logIn(Cli cli, Prompter prompter) throws Exception {
-        String fingerprint = cli.identity().fingerprint();
         String answer = prompter.ask("Are you a new user? [y/N] ");
         if (answer == null) {
             throw new CliException(ExitCode.USAGE, "no answer on stdin");
@@ -172,7 +171,8 @@ public final class ShellCommand implements Callable<Integer> {
                     }
                 }
                 try {
-                    Directory.Session session = cli.directory().login(username, copy, fingerprint);
+                    Directory.Session session = cli.directory().login(username, copy,
+                            cli.loginIdentity(username).fingerprint());
                     Home.SavedSession saved = new Home.SavedSession(cli.server().toString(), session.username(),
                             session.token(), session.expiresAt());
                     cli.home().saveSession(saved);

@@ -128,9 +128,17 @@ public final class Identity {
         return new Identity(keyPair.getPrivate(), certificate);
     }
 
-    /** Makes the next identity the current one (certificate, then key: each an atomic rename). */
-    public static Identity promoteNext(Path home) throws IdentityException {
+    /**
+     * Makes the next identity the current one (certificate, then key: each an atomic rename),
+     * only if it is the key {@code expectedFingerprint} (the one the directory took): another
+     * rotation running at the same time may have replaced the next files.
+     */
+    public static Identity promoteNext(Path home, String expectedFingerprint) throws IdentityException {
         Identity next = load(home.resolve(NEXT_KEY_FILE), home.resolve(NEXT_CERTIFICATE_FILE));
+        if (!next.fingerprint().equals(expectedFingerprint)) {
+            throw new IdentityException("the next identity in " + home + " is " + next.fingerprint() + ", not "
+                    + expectedFingerprint + " which the directory took: another rotate-key ran at the same time");
+        }
         try {
             SecureFiles.withLock(home.resolve(LOCK_FILE), () -> {
                 java.nio.file.Files.move(home.resolve(NEXT_CERTIFICATE_FILE), home.resolve(CERTIFICATE_FILE),
@@ -178,7 +186,13 @@ public final class Identity {
                 || !Files.exists(home.resolve(NEXT_CERTIFICATE_FILE), LinkOption.NOFOLLOW_LINKS)) {
             return java.util.Optional.empty();
         }
-        return java.util.Optional.of(load(home.resolve(NEXT_KEY_FILE), home.resolve(NEXT_CERTIFICATE_FILE)));
+        try {
+            return java.util.Optional.of(load(home.resolve(NEXT_KEY_FILE), home.resolve(NEXT_CERTIFICATE_FILE)));
+        } catch (IdentityException halfWritten) {
+            // a pair that does not load was never sent (a rotation sends only after writing both)
+            discardNext(home);
+            return java.util.Optional.empty();
+        }
     }
 
     /** Drops a next identity the directory did not take. */

@@ -242,17 +242,18 @@ public final class KeyLog {
     public Rotated rotate(String username, String token, Path home, Identity old)
             throws KeyLogException, DirectoryException, IdentityException {
         String me = username.toLowerCase(Locale.ROOT);
+        Identity next;
         Optional<Identity> pending = Identity.pendingNext(home);
         if (pending.isPresent()) {
-            // an earlier rotation whose answer was lost: did the directory take that key?
-            Directory.Peer self = source.get().lookup(token, me);
-            if (pending.get().fingerprint().equals(self.fingerprint())) {
-                Identity current = Identity.promoteNext(home);
-                return new Rotated(old, current, check(me, self));
+            // an earlier rotation whose answer was lost: what does the (verified) log say we hold?
+            Settled settled = settle(me, home, old, pending.get());
+            if (settled.promoted()) {
+                return new Rotated(old, settled.identity(), settled.proof());
             }
-            Identity.discardNext(home);
+            next = pending.get(); // not taken: send the same key again, never a second one
+        } else {
+            next = Identity.createNext(home);
         }
-        Identity next = Identity.createNext(home);
         String signature = Rotation.sign(old.privateKey(), me, old.fingerprint(), next.fingerprint());
         byte[] proof;
         try {
@@ -271,7 +272,7 @@ public final class KeyLog {
             Identity.discardNext(home);
             throw new IdentityException("cannot encode the identity certificate: " + e.getMessage());
         }
-        Identity current = Identity.promoteNext(home);
+        Identity current = Identity.promoteNext(home, next.fingerprint());
         try {
             Checked checked = check(me, new Directory.Peer(me, false, null, null, current.fingerprint(), null, null,
                     null, proof));
@@ -280,6 +281,49 @@ public final class KeyLog {
             throw new KeyLogException("your identity key is now " + current.fingerprint() + " (the directory took it),"
                     + " but its proof fails: " + e.getMessage(), e);
         }
+    }
+
+    /** How an unfinished rotation came out: the identity to use, and whether it is the new key (with its proof). */
+    public record Settled(Identity identity, boolean promoted, Checked proof) {
+    }
+
+    /**
+     * Settles a rotation whose answer was lost ({@code identity.next.*} left in {@code home}), from
+     * our own key history, verified like any lookup (the history is public: no session needed).
+     * The log's latest key is the pending one: it is promoted. It is still {@code current}: the
+     * directory did not take it (as far as the log shows), {@code current} stays and the pending
+     * key is kept, to be sent again by {@code rotate-key}. Anything else is refused: the pending key
+     * is never thrown away on an answer, since the directory saw it and could log it later.
+     * Without a pending key, {@code current} is returned as is.
+     */
+    public Settled settlePending(String username, Path home, Identity current)
+            throws KeyLogException, DirectoryException, IdentityException {
+        Optional<Identity> pending = Identity.pendingNext(home);
+        if (pending.isEmpty()) {
+            return new Settled(current, false, null);
+        }
+        return settle(username.toLowerCase(Locale.ROOT), home, current, pending.get());
+    }
+
+    private Settled settle(String me, Path home, Identity current, Identity pending)
+            throws KeyLogException, DirectoryException, IdentityException {
+        KeyLogJson.History history = history(me);
+        if (history.entries().isEmpty()) {
+            throw new KeyLogException("key log: your own key history is empty, but a key rotation is unfinished ("
+                    + home.resolve(Identity.NEXT_KEY_FILE) + ")");
+        }
+        KeyLogJson.Proof latest = history.entries().get(history.entries().size() - 1);
+        String logged = latest.entry().fingerprint();
+        if (logged.equals(pending.fingerprint())) {
+            Identity promoted = Identity.promoteNext(home, pending.fingerprint());
+            return new Settled(promoted, true, new Checked(true, latest.entry(), history.head()));
+        }
+        if (logged.equals(current.fingerprint())) {
+            return new Settled(current, false, null);
+        }
+        throw new KeyLogException("key log: your latest key in the directory's log is " + logged
+                + ", neither your key nor the one a rotation left unfinished (" + pending.fingerprint()
+                + "); nothing was changed");
     }
 
     /** Drops the pinned log key and the kept head of the directory; whether there were any. */

@@ -51,6 +51,10 @@ class KeyLogLyingDirectoryTest {
     private final AtomicInteger rotations = new AtomicInteger();
     /** The directory takes the rotation, then its answer is lost (a 500 instead). */
     private volatile boolean loseAnswer;
+    /** The directory takes no rotation at all, and answers 500. */
+    private volatile boolean takeNothing;
+    /** The fingerprint the last login presented. */
+    private volatile String loggedInWith;
     /** What the directory serves its log from, and the lookup answer for alice. */
     private volatile TestLog log;
     private volatile String lookup;
@@ -92,6 +96,11 @@ class KeyLogLyingDirectoryTest {
                 answer(exchange, 400, "{\"title\":\"Bad Request\",\"detail\":\"refused\"}");
                 return;
             }
+            if (takeNothing) {
+                rotations.set(0);
+                answer(exchange, 500, "{\"title\":\"Internal Server Error\",\"detail\":\"down\"}");
+                return;
+            }
             log.rotationAsSent("mallory", body.get("fingerprint").asString(), body.get("certificate").asString(),
                     body.get("signature").asString());
             if (loseAnswer) {
@@ -99,6 +108,12 @@ class KeyLogLyingDirectoryTest {
                 return;
             }
             answer(exchange, 200, log.proof("mallory"));
+        });
+        directory.createContext("/api/v1/sessions", exchange -> {
+            var body = tools.jackson.databind.json.JsonMapper.builder().build().readTree(exchange.getRequestBody());
+            loggedInWith = body.get("fingerprint").asString();
+            answer(exchange, 201, "{\"token\":\"" + "t".repeat(43) + "\",\"username\":\"mallory\",\"expiresAt\":\""
+                    + Instant.now().plus(1, ChronoUnit.HOURS) + "\"}");
         });
         directory.start();
         String url = "http://127.0.0.1:" + directory.getAddress().getPort();
@@ -305,6 +320,62 @@ class KeyLogLyingDirectoryTest {
         assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(pending.fingerprint());
         assertThat(me.home().resolve(Identity.NEXT_KEY_FILE)).doesNotExist();
         assertThat(rotations.get()).as("the rotation was sent once").isEqualTo(1);
+    }
+
+    /** Logging in with the old key would make the directory log a reset back to it: the log settles it first. */
+    @Test
+    void aLoginWhileARotationIsUnfinishedFinishesItFromTheLogInsteadOfResettingTheKey() throws Exception {
+        Identity old = Identity.loadOrCreate(me.home());
+        log = new TestLog().first("mallory", old.fingerprint());
+        loseAnswer = true;
+        assertThat(me.run("", "rotate-key").exit()).isNotZero();
+        Identity pending = Identity.pendingNext(me.home()).orElseThrow();
+
+        Peer.Result login = me.run("pass word\n", "login", "-u", "mallory", "--password-stdin");
+
+        assertThat(login.exit()).as(login.err()).isZero();
+        assertThat(loggedInWith).as("the key the log holds, not a reset to the old one").isEqualTo(pending.fingerprint());
+        assertThat(login.err()).contains("Finished the key rotation");
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(pending.fingerprint());
+    }
+
+    /** The directory never took it: the old key stays, and the same new key is sent again, never a second one. */
+    @Test
+    void aRotationTheDirectoryNeverTookIsSentAgainWithTheSameKey() throws Exception {
+        Identity old = Identity.loadOrCreate(me.home());
+        log = new TestLog().first("mallory", old.fingerprint());
+        takeNothing = true;
+        assertThat(me.run("", "rotate-key").exit()).isNotZero();
+        Identity pending = Identity.pendingNext(me.home()).orElseThrow();
+
+        Peer.Result login = me.run("pass word\n", "login", "-u", "mallory", "--password-stdin");
+        assertThat(login.exit()).as(login.err()).isZero();
+        assertThat(loggedInWith).as("the log still has the old key").isEqualTo(old.fingerprint());
+
+        takeNothing = false;
+        Peer.Result again = me.run("", "rotate-key");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(pending.fingerprint());
+    }
+
+    /** A directory that shows the pending key without a log entry for it gets nothing promoted. */
+    @Test
+    void aPendingKeyIsNotPromotedOnAnUnprovenAnswer() throws Exception {
+        Identity old = Identity.loadOrCreate(me.home());
+        TestLog honest = new TestLog().first("mallory", old.fingerprint());
+        log = honest;
+        takeNothing = true;
+        assertThat(me.run("", "rotate-key").exit()).isNotZero();
+        Identity pending = Identity.pendingNext(me.home()).orElseThrow();
+        // the lookup now claims the pending key, but the log has no entry for it
+        lookup = honest.lookup("mallory", pending.fingerprint(), "127.0.0.1", bait.getLocalPort());
+
+        Peer.Result login = me.run("pass word\n", "login", "-u", "mallory", "--password-stdin");
+
+        assertThat(login.exit()).as(login.err()).isZero();
+        assertThat(loggedInWith).isEqualTo(old.fingerprint());
+        assertThat(Identity.loadOrCreate(me.home()).fingerprint()).isEqualTo(old.fingerprint());
+        assertThat(Identity.pendingNext(me.home())).as("kept, to be sent again").isPresent();
     }
 
     @Test

@@ -15,6 +15,9 @@
 #
 # Results: bench/results/presence-<mode>-<timestamp>/results.md, raw values in results.txt.
 set -Eeuo pipefail
+BENCH_NAME=presence
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(dirname "$HERE")
@@ -55,26 +58,8 @@ mkdir -p "$RESULTS"
 WORK=$(mktemp -d /tmp/p2pchat-presence.XXXXXX)
 GROUPS_STARTED=()
 
-log() { printf '[presence %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_ns() { date +%s%N; }
-calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
-fmt() { awk "BEGIN { v = $1; if (v >= 100) printf \"%.0f\", v; else if (v >= 10) printf \"%.1f\", v; else printf \"%.2f\", v }"; }
-ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
-met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<" $1"; }
 declare -A R
-res() { R[$1]=$2; printf '%s %s\n' "$1" "$2" >>"$RESULTS/results.txt"; }
 
-stop_group() { # PID [grace seconds]
-    local pid=$1 grace=${2:-10} i
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
-    for (( i = 0; i < grace * 10; i++ )); do
-        kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-}
 cleanup() {
     local status=$? pid
     trap - EXIT INT TERM
@@ -87,21 +72,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-start() { # NAME CMD...: in its own process group; sets STARTED_PID
-    local name=$1; shift
-    setsid "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
-    STARTED_PID=$!
-    GROUPS_STARTED+=("$STARTED_PID")
-}
-free_port() {
-    local low port
-    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-    (( low > 11000 )) || low=32768
-    while :; do
-        port=$(( 10000 + RANDOM % (low - 10000) ))
-        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
-    done
-}
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 

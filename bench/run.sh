@@ -14,6 +14,9 @@
 # printed at the end; raw values in results.txt; bench/results/latest points to the last run.
 # Everything this script starts is stopped on exit, whatever happens.
 set -Eeuo pipefail
+BENCH_NAME=bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd -P)
 ROOT=$(dirname "$HERE")
@@ -75,19 +78,7 @@ RUN_START=$(date +%s%N)
 GROUPS_STARTED=()    # process-group leaders we started (setsid), stopped on exit
 MADE_RUN_SSHD=0
 
-log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() { log "FAILED: $*"; exit 1; }
-now_ns() { date +%s%N; }
 
-stop_group() { # PID [grace seconds]: TERM the process group, then KILL what is left
-    local pid=$1 grace=${2:-10} i
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || return 0
-    for (( i = 0; i < grace * 10; i++ )); do
-        kill -0 -- "-$pid" 2>/dev/null || kill -0 "$pid" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-}
 
 cleanup() {
     local status=$?
@@ -106,14 +97,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# start NAME CMD... : runs CMD in its own process group (so that it and its children can be
-# stopped together), output to $WORK/NAME.out/.err; sets STARTED_PID
-start() {
-    local name=$1; shift
-    setsid "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" </dev/null &
-    STARTED_PID=$!
-    GROUPS_STARTED+=("$STARTED_PID")
-}
 
 # forget a group that ended by itself
 forget() {
@@ -122,26 +105,10 @@ forget() {
     GROUPS_STARTED=("${kept[@]}")
 }
 
-# a port below the kernel's ephemeral range (where outgoing connections take theirs) that no
-# socket uses in any state
-free_port() {
-    local low port
-    low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-    (( low > 11000 )) || low=32768
-    while :; do
-        port=$(( 10000 + RANDOM % (low - 10000) ))
-        if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
-    done
-}
 
 # results: "key value" lines in results.txt, and R[key] here
 declare -A R
-res() { R[$1]=$2; printf '%s %s\n' "$1" "$2" >>"$RESULTS/results.txt"; }
-calc() { awk "BEGIN { printf \"%.6g\", $* }"; }
-# picks "key=value" out of a WRKRESULT line
-field() { sed -n "s/.*[ ]$2=\([^ ]*\).*/\1/p" <<<"$1"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-fmt() { awk "BEGIN { v = $1; if (v >= 100) printf \"%.0f\", v; else if (v >= 10) printf \"%.1f\", v; else printf \"%.2f\", v }"; }
 
 JFR_DIR=$RESULTS/profiles
 # The big directory records from its start (starting a recording later deoptimizes its compiled
@@ -540,8 +507,6 @@ scp_transfer() { # LABEL [scp options...]
     rm -f "$WORK/scp-received.bin"
 }
 
-ratio() { awk "BEGIN { if ($2 == 0) print \"n/a\"; else printf \"%.2f\", $1 / $2 }"; }
-met() { awk "BEGIN { print ($1) ? \"yes\" : \"**no**\" }"; }
 # the transfer rows and details of the table (both scopes)
 transfer_rows() {
     local tr_ratio scp_ratio wh_ratio xmx_done

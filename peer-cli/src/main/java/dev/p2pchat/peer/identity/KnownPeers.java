@@ -147,8 +147,9 @@ public final class KnownPeers {
     }
 
     /**
-     * Adds {@code username} with {@code fingerprint}; nothing changes if it is already known
-     * with that fingerprint.
+     * Adds {@code username} with {@code fingerprint}, chosen by the user; nothing changes if it
+     * is already known and chosen with that fingerprint, and a peer pinned when it dialed us
+     * loses its {@code met} tag.
      *
      * @throws IdentityException if the name is already known with another fingerprint (use
      *                           {@link #replace} once the user confirmed the new one), or the

@@ -117,8 +117,17 @@ class KnownPeersFuzzTest {
         }
         Map<String, String> before = known.peers();
         if (before.containsKey(NEW_PEER)) {
-            known.remember(NEW_PEER, before.get(NEW_PEER)); // already known with it: nothing changes
-            assertThat(Files.readAllBytes(file)).isEqualTo(content);
+            String fingerprint = before.get(NEW_PEER);
+            boolean wasChosen = known.chosen(NEW_PEER, fingerprint);
+            known.remember(NEW_PEER, fingerprint);
+            if (wasChosen) { // already known with it and chosen: nothing changes
+                assertThat(Files.readAllBytes(file)).isEqualTo(content);
+            } else { // a peer that had dialed us ("met") is now chosen: only its own line changes
+                KnownPeers reread = KnownPeers.load(file);
+                assertThat(reread.peers()).isEqualTo(before);
+                assertThat(reread.chosen(NEW_PEER, fingerprint)).isTrue();
+                assertThat(otherLines(Files.readAllBytes(file))).isEqualTo(otherLines(content));
+            }
             return;
         }
 
@@ -145,6 +154,12 @@ class KnownPeersFuzzTest {
         Path file = DIR.resolve(KnownPeers.FILE_NAME);
         Files.write(file, content);
         return file;
+    }
+
+    /** The file's lines but those naming {@link #NEW_PEER}, a final newline added if missing. */
+    private static List<String> otherLines(byte[] content) {
+        String text = new String(content, StandardCharsets.ISO_8859_1);
+        return text.lines().filter(line -> !line.strip().toLowerCase(Locale.ROOT).startsWith(NEW_PEER)).toList();
     }
 
     private static long countNewlines(byte[] content) {

@@ -40,3 +40,13 @@ free_port() {
         if ! ss -Htan "sport = :$port" 2>/dev/null | grep -q .; then echo "$port"; return; fi
     done
 }
+# install_packages PACKAGE...: installs the Debian packages a bench needs (log in $WORK/apt.log)
+install_packages() {
+    (( $# )) || return 0
+    log "installing $*"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get install -y -q --no-install-recommends "$@" >"$WORK/apt.log" 2>&1 \
+        || { apt-get update -q >>"$WORK/apt.log" 2>&1 \
+             && apt-get install -y -q --no-install-recommends "$@" >>"$WORK/apt.log" 2>&1; } \
+        || die "apt-get install $* failed (see $WORK/apt.log)"
+}

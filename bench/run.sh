@@ -138,6 +138,7 @@ command -v hyperfine >/dev/null || need_packages+=(hyperfine)
 [[ -x /usr/bin/time ]] || need_packages+=(time)
 command -v ss >/dev/null || need_packages+=(iproute2)
 command -v curl >/dev/null || need_packages+=(curl)
+command -v unzip >/dev/null || need_packages+=(unzip)
 # magic-wormhole, its mailbox server and transit relay (run locally: see wormhole-pair.sh)
 command -v wormhole >/dev/null || need_packages+=(magic-wormhole)
 [[ -f /usr/lib/python3/dist-packages/twisted/plugins/magic_wormhole_transit_relay.py ]] \
@@ -145,14 +146,7 @@ command -v wormhole >/dev/null || need_packages+=(magic-wormhole)
 [[ -f /usr/lib/python3/dist-packages/twisted/plugins/magic_wormhole_mailbox.py ]] \
     || need_packages+=(python3-magic-wormhole-mailbox-server)
 command -v unshare >/dev/null || need_packages+=(util-linux)
-if (( ${#need_packages[@]} )); then
-    log "installing ${need_packages[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q --no-install-recommends "${need_packages[@]}" >"$WORK/apt.log" 2>&1 \
-        || { apt-get update -q >>"$WORK/apt.log" 2>&1 \
-             && apt-get install -y -q --no-install-recommends "${need_packages[@]}" >>"$WORK/apt.log" 2>&1; } \
-        || die "apt-get install ${need_packages[*]} failed (see $WORK/apt.log)"
-fi
+install_packages "${need_packages[@]}"
 command -v javac >/dev/null || die "javac (a JDK 17+) is needed"
 unshare -n true 2>/dev/null || die "unshare -n (a network namespace for the magic-wormhole pair) needs root or user namespaces"
 

@@ -3,9 +3,11 @@ package dev.p2pchat.directory.presence;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -21,6 +23,21 @@ final class MemoryPresenceStore implements PresenceStore {
     @Override
     public void put(Presence entry) {
         entries.put(entry.usernameKey(), entry);
+    }
+
+    @Override
+    public Set<String> keepOnline(Collection<String> usernameKeys, Instant now, Instant expiresAt) {
+        Set<String> missing = new HashSet<>();
+        for (String key : usernameKeys) {
+            Presence kept = entries.computeIfPresent(key, (k, entry) -> entry.onlineAt(now)
+                    ? new Presence(entry.accountId(), entry.username(), k, entry.host(), entry.port(), entry.addresses(),
+                            now, expiresAt)
+                    : entry);
+            if (kept == null || !kept.onlineAt(now)) {
+                missing.add(key);
+            }
+        }
+        return missing;
     }
 
     @Override

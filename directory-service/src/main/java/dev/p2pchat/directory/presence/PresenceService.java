@@ -10,7 +10,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -56,6 +58,25 @@ public class PresenceService {
                 LocalAddresses.encode(local), now, now.plus(ttl));
         store.put(entry);
         return entry;
+    }
+
+    /**
+     * Keeps online for {@code ttl} from now the peers (username keys) whose listening signalling
+     * channels are open: their presence, as their last PUT published it, renewed without a request
+     * of theirs. Returns the keys with no presence to keep (never published, expired, or lost with
+     * the store): those peers must publish again.
+     */
+    public Set<String> keepOnline(Collection<String> usernameKeys) {
+        if (usernameKeys.isEmpty()) {
+            return Set.of();
+        }
+        Instant now = clock.instant();
+        return store.keepOnline(usernameKeys, now, now.plus(ttl));
+    }
+
+    /** How long presence lasts without a renewal. */
+    public Duration ttl() {
+        return ttl;
     }
 
     public void goOffline(AuthenticatedUser user) {

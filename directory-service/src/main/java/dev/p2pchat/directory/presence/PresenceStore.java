@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who is online and where they listen: soft state with a TTL, kept apart from the durable
@@ -16,6 +17,13 @@ public interface PresenceStore {
 
     /** Publishes or renews (replaces) the entry of {@code entry.usernameKey()}. */
     void put(Presence entry);
+
+    /**
+     * Extends the unexpired entries of these username keys to {@code expiresAt}, seen at
+     * {@code now}, their addresses unchanged; returns the keys that had no unexpired entry. The
+     * renewal of the peers whose listening signalling channels are open, many at once.
+     */
+    Set<String> keepOnline(Collection<String> usernameKeys, Instant now, Instant expiresAt);
 
     /** Removes the entry of a username key; false when there was none. */
     boolean remove(String usernameKey);

@@ -5,9 +5,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -21,6 +24,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 final class TablePresenceStore implements PresenceStore {
 
     private static final String COLUMNS = "account_id, username, username_key, host, port, addresses, updated_at, expires_at";
+
+    /** Keys per statement of {@link #keepOnline}: two statements per this many channels, every ping interval. */
+    static final int KEEP_BATCH = 500;
 
     private final JdbcClient jdbc;
 
@@ -51,6 +57,24 @@ final class TablePresenceStore implements PresenceStore {
                 .params(entry.host(), entry.port(), entry.addresses(), utc(entry.updatedAt()), utc(entry.expiresAt()),
                         entry.accountId())
                 .update();
+    }
+
+    @Override
+    public Set<String> keepOnline(Collection<String> usernameKeys, Instant now, Instant expiresAt) {
+        Set<String> missing = new HashSet<>(usernameKeys);
+        List<String> keys = new ArrayList<>(missing);
+        for (int from = 0; from < keys.size(); from += KEEP_BATCH) {
+            List<String> batch = keys.subList(from, Math.min(keys.size(), from + KEEP_BATCH));
+            jdbc.sql("update presence set updated_at = :now, expires_at = :until"
+                            + " where username_key in (:keys) and expires_at > :now")
+                    .param("now", utc(now)).param("until", utc(expiresAt)).param("keys", batch)
+                    .update();
+            // what the update kept is online now (another instance may have renewed one meanwhile: it counts)
+            missing.removeAll(jdbc.sql("select username_key from presence where username_key in (:keys) and expires_at > :now")
+                    .param("keys", batch).param("now", utc(now))
+                    .query(String.class).list());
+        }
+        return missing;
     }
 
     @Override

@@ -1,9 +1,13 @@
 package dev.p2pchat.directory.signal;
 
+import dev.p2pchat.directory.presence.PresenceService;
 import dev.p2pchat.directory.relay.RelayOffers;
 import dev.p2pchat.directory.session.SessionService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -40,8 +44,8 @@ class SignalBeans {
     }
 
     @Bean
-    SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, Clock clock,
-                              SignalProperties settings, MeterRegistry registry) {
+    SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, PresenceService presence,
+                              Clock clock, SignalProperties settings, MeterRegistry registry) {
         SignalRouter.Relays relaySource = new SignalRouter.Relays() {
             @Override
             public RelayOffers.Point point() {
@@ -53,7 +57,18 @@ class SignalBeans {
                 return relays.mint();
             }
         };
-        return new SignalRouter(bus, relaySource, listeners, clock, settings, registry);
+        SignalRouter.Presences presences = new SignalRouter.Presences() {
+            @Override
+            public Set<String> keepOnline(Collection<String> usernameKeys) {
+                return presence.keepOnline(usernameKeys);
+            }
+
+            @Override
+            public Duration ttl() {
+                return presence.ttl();
+            }
+        };
+        return new SignalRouter(bus, relaySource, listeners, presences, clock, settings, registry);
     }
 
     /** Pings and closes, which the container sends blocking (each bounded by a timeout). */

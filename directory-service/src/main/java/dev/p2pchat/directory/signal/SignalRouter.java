@@ -12,12 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -64,9 +66,21 @@ final class SignalRouter {
         void forgetAll();
     }
 
+    /** Presence kept by open listening channels ({@code PresenceService} in the application). */
+    interface Presences {
+        /** Renews the presence of these username keys; returns those that have none to renew. */
+        Set<String> keepOnline(Collection<String> usernameKeys);
+
+        /** How long presence lasts without a renewal. */
+        Duration ttl();
+    }
+
     private final SignalBus bus;
     private final Relays relays;
     private final Listeners listeners;
+    private final Presences presences;
+    /** True when a sweep comes at least twice per presence TTL, so that a listening channel can keep presence. */
+    private final boolean keepsPresence;
     private final Clock clock;
     private final SignalProperties settings;
     /** Guarded by this: open channels per user key, oldest first. */
@@ -75,17 +89,22 @@ final class SignalRouter {
     private final Map<String, Counter> forwarded = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
+    private final Counter republished;
 
-    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Clock clock, SignalProperties settings,
-                 MeterRegistry registry) {
+    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Clock clock,
+                 SignalProperties settings, MeterRegistry registry) {
         this.bus = bus;
         this.relays = relays;
         this.listeners = listeners;
+        this.presences = presences;
+        this.keepsPresence = settings.pingInterval().multipliedBy(2).compareTo(presences.ttl()) <= 0;
         this.clock = clock;
         this.settings = settings;
         this.registry = registry;
         Gauge.builder("p2pchat.signal.channels", byId, Map::size).description("Signalling channels open on this instance")
                 .register(registry);
+        this.republished = Counter.builder("p2pchat.signal.republish")
+                .description("Listening channels asked to publish their presence again (none to keep)").register(registry);
         bus.subscribe(this::deliver);
     }
 
@@ -139,6 +158,9 @@ final class SignalRouter {
         welcome.put("username", username);
         RelayOffers.Point relay = relays.point();
         welcome.put("relay", relay == null ? null : point(relay));
+        if (listening && keepsPresence) {
+            welcome.put("presence", true); // while this channel is open, its presence needs no renewal
+        }
         channel.link.send(json(welcome));
         return channel;
     }
@@ -393,6 +415,7 @@ final class SignalRouter {
     void sweep() {
         Instant now = clock.instant();
         long idleMillis = settings.idleTimeout().toMillis();
+        Map<String, List<Channel>> keeping = new HashMap<>();
         for (Channel channel : List.copyOf(byId.values())) {
             if (!channel.tokenExpiresAt.isAfter(now)) {
                 close(channel, POLICY, "token expired");
@@ -401,9 +424,34 @@ final class SignalRouter {
             } else {
                 channel.openAttempts(now);
                 channel.link.ping();
+                if (channel.listening && keepsPresence) {
+                    keeping.computeIfAbsent(channel.key, key -> new ArrayList<>(1)).add(channel);
+                }
             }
         }
         listeners.renewAll();
+        keepPresence(keeping);
+    }
+
+    /**
+     * Renews, in one call, the presence of every user with a live listening channel here; a user
+     * who has none to renew (never published, or lost with the store) is asked to publish again.
+     */
+    private void keepPresence(Map<String, List<Channel>> keeping) {
+        if (keeping.isEmpty()) {
+            return;
+        }
+        Set<String> missing = presences.keepOnline(keeping.keySet());
+        if (missing.isEmpty()) {
+            return;
+        }
+        String republish = json(Map.of("type", "republish"));
+        for (String key : missing) {
+            for (Channel channel : keeping.getOrDefault(key, List.of())) {
+                channel.link.send(republish);
+            }
+        }
+        republished.increment(missing.size());
     }
 
     // ------------------------------------------------------------------ helpers

@@ -172,6 +172,52 @@ abstract class PresenceContract {
     }
 
     @Test
+    void keepingOnlineExtendsLivePresenceAsPublishedAndNamesThoseWithNone() {
+        AuthenticatedUser alice = user("Alice");
+        AuthenticatedUser bob = user("bob");
+        user("carol"); // never published
+        presence.goOnline(alice, "127.0.0.1", 7000, List.of(new LocalAddresses.Address("192.0.2.7", 7000)));
+        presence.goOnline(bob, "127.0.0.1", 7001);
+        clock.advance(Duration.ofSeconds(61)); // bob's has expired, not yet purged
+        presence.goOnline(alice, "127.0.0.2", 7002, List.of(new LocalAddresses.Address("192.0.2.8", 7002)));
+        clock.advance(Duration.ofSeconds(50));
+
+        assertThat(presence.keepOnline(List.of("alice", "bob", "carol"))).containsExactlyInAnyOrder("bob", "carol");
+
+        clock.advance(Duration.ofSeconds(59));
+        PeerView found = presence.lookup("alice");
+        assertThat(found.online()).as("one TTL after it was kept, not after its PUT").isTrue();
+        assertThat(found.host()).isEqualTo("127.0.0.2");
+        assertThat(found.port()).isEqualTo(7002);
+        assertThat(found.addresses()).containsExactly(new LocalAddresses.Address("192.0.2.8", 7002));
+        assertThat(found.lastSeen()).isEqualTo(clock.instant().minusSeconds(59));
+        assertThat(presence.lookup("bob").online()).as("expired presence is not revived").isFalse();
+        assertThat(presence.lookup("carol").online()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(presence.lookup("alice").online()).isFalse();
+        assertThat(presence.keepOnline(List.of())).isEmpty();
+    }
+
+    @Test
+    void keepingManyOnlineAtOnceSpansStatements() {
+        List<String> keys = new java.util.ArrayList<>();
+        for (int i = 0; i < 1_200; i++) {
+            AuthenticatedUser peer = user("peer" + i);
+            if (i % 3 != 0) {
+                presence.goOnline(peer, "127.0.0.1", 7000);
+            }
+            keys.add("peer" + i);
+        }
+        clock.advance(Duration.ofSeconds(40));
+
+        assertThat(presence.keepOnline(keys)).hasSize(400).allMatch(key -> Integer.parseInt(key.substring(4)) % 3 == 0);
+
+        clock.advance(Duration.ofSeconds(40));
+        assertThat(presence.online(500, null).peers()).hasSize(500);
+        assertThat(presence.lookup("peer1199").online()).isTrue();
+    }
+
+    @Test
     void aRenewalWritesNothingDurable() {
         AuthenticatedUser alice = user("alice");
         for (int i = 0; i < 3; i++) {

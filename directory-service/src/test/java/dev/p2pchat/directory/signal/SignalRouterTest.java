@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,7 +24,27 @@ class SignalRouterTest {
     private final Set<Long> listening = new HashSet<>();
     private RelayOffers.Point relay = new RelayOffers.Point(null, 8082);
     private int minted;
-    private final SignalRouter router = new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
+    /** What the sweeps asked presence to keep, and the keys presence has nothing for. */
+    private final List<Set<String>> kept = new ArrayList<>();
+    private final Set<String> withoutPresence = new HashSet<>();
+    private final SignalRouter.Presences presences = new SignalRouter.Presences() {
+        @Override
+        public Set<String> keepOnline(Collection<String> usernameKeys) {
+            kept.add(Set.copyOf(usernameKeys));
+            Set<String> missing = new HashSet<>(usernameKeys);
+            missing.retainAll(withoutPresence);
+            return missing;
+        }
+
+        @Override
+        public Duration ttl() {
+            return Duration.ofSeconds(60);
+        }
+    };
+    private final SignalRouter router = router(Duration.ofSeconds(20));
+
+    private SignalRouter router(Duration pingInterval) {
+        return new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
         @Override
         public RelayOffers.Point point() {
             return relay;
@@ -57,7 +78,8 @@ class SignalRouterTest {
         public void forgetAll() {
             listening.clear();
         }
-    }, clock, new SignalProperties(100, Duration.ofSeconds(20), Duration.ofSeconds(60)), new SimpleMeterRegistry());
+    }, presences, clock, new SignalProperties(100, pingInterval, pingInterval.multipliedBy(3)), new SimpleMeterRegistry());
+    }
 
     /** A link that records what the channel was sent and how it was closed. */
     static final class Recording implements Channel.Link {
@@ -359,5 +381,50 @@ class SignalRouterTest {
 
         assertThat(withIt.link().closedWith).isEqualTo(1008);
         assertThat(other.closedWith).isNull();
+    }
+
+    @Test
+    void anOpenListeningChannelKeepsItsUsersPresenceAtEverySweep() {
+        Open listener = open(1, "Alice", true);
+        Open listenerToo = open(1, "alice", true);
+        Open talker = open(2, "bob", false);
+        assertThat(listener.link().last().get("presence").asBoolean()).as("the welcome says so").isTrue();
+        assertThat(talker.link().last().has("presence")).as("a channel that does not listen keeps nothing").isFalse();
+
+        router.sweep();
+        assertThat(kept).containsExactly(Set.of("alice"));
+
+        clock.advance(Duration.ofSeconds(70)); // nobody heard: the idle channels close and keep nothing
+        router.heard(talker.channel());
+        router.sweep();
+        assertThat(listener.link().closedWith).isEqualTo(1001);
+        assertThat(listenerToo.link().closedWith).isEqualTo(1001);
+        assertThat(kept).hasSize(1);
+    }
+
+    @Test
+    void aListenerWithNoPresenceToKeepIsAskedToPublishAgain() {
+        Open alice = open(1, "alice", true);
+        Open aliceTalking = open(1, "alice", false);
+        Open bob = open(2, "bob", true);
+        withoutPresence.add("alice");
+
+        router.sweep();
+
+        assertThat(alice.link().types()).containsExactly("welcome", "republish");
+        assertThat(aliceTalking.link().types()).containsExactly("welcome");
+        assertThat(bob.link().types()).containsExactly("welcome");
+    }
+
+    @Test
+    void pingsTooRareForThePresenceTtlKeepNothingAndTheWelcomeSaysSo() {
+        Recording link = new Recording();
+        SignalRouter slow = router(Duration.ofSeconds(31)); // two sweeps would not fit in the 60-s TTL
+        slow.open(1, "alice", true, "hash-alice", clock.instant().plus(Duration.ofHours(1)), link);
+
+        slow.sweep();
+
+        assertThat(link.last().has("presence")).isFalse();
+        assertThat(kept).isEmpty();
     }
 }

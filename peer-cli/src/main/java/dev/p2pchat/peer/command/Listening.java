@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Being online: a TLS listener whose every accepted peer gets its own session (a silent or
  * slow one never blocks the others), and the presence published to the directory, renewed
  * every 20 s, retried with backoff while the directory is unreachable, and removed on the way
- * out (also on SIGINT/SIGTERM).
+ * out (also on SIGINT/SIGTERM). While a signalling channel whose directory keeps presence is
+ * open, the channel is the renewal: presence is published when the channel opens and when the
+ * directory asks ({@code republish}), and renewed by us again once the channel closes.
  */
 final class Listening implements AutoCloseable {
 
@@ -57,6 +59,8 @@ final class Listening implements AutoCloseable {
         return thread;
     });
     private volatile SignalChannel channel;
+    /** True while the open channel keeps the presence we last published: no renewal of ours is due. */
+    private volatile boolean held;
     private volatile Duration signalRetry = FIRST_RETRY;
 
     private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port,
@@ -148,7 +152,12 @@ final class Listening implements AutoCloseable {
         }
     }
 
-    private void schedule(Duration delay) {
+    /** Schedules the next renewal, replacing one still pending: there is only ever one. */
+    private synchronized void schedule(Duration delay) {
+        ScheduledFuture<?> pending = renewal;
+        if (pending != null) {
+            pending.cancel(false); // a no-op for the renewal that is running and calls this
+        }
         if (!closed.get()) {
             try {
                 renewal = directoryWork.schedule(this::renew, delay.toMillis(), TimeUnit.MILLISECONDS);
@@ -158,9 +167,21 @@ final class Listening implements AutoCloseable {
         }
     }
 
+    /** Publishes now instead of when the next renewal is due (a channel opened or closed, or the directory asked). */
+    private void renewNow() {
+        held = false;
+        schedule(Duration.ZERO);
+    }
+
     private void renew() {
+        if (held) {
+            schedule(renewEvery); // the open channel keeps it; looked at again in case it closes unnoticed
+            return;
+        }
         try {
             cli.directory().publish(token, listener.port(), Candidates.local(listener.port()));
+            SignalChannel open = channel;
+            held = open != null && open.keepsPresence();
             if (!renewing) {
                 console.input().status("Online again: the directory is reachable.");
             }
@@ -192,7 +213,11 @@ final class Listening implements AutoCloseable {
             SignalChannel opened = cli.directory().signals(token, true, new SignalChannel.Handler() {
                 @Override
                 public void onSignal(Signal signal) {
-                    responder.onSignal(signal);
+                    if (Signal.REPUBLISH.equals(signal.type())) {
+                        renewNow();
+                    } else {
+                        responder.onSignal(signal);
+                    }
                 }
 
                 @Override
@@ -200,6 +225,7 @@ final class Listening implements AutoCloseable {
                     responder.onClosed(why);
                     channel = null;
                     if (!closed.get()) {
+                        renewNow(); // nobody keeps our presence now but us
                         reopenSignals();
                     }
                 }
@@ -207,6 +233,9 @@ final class Listening implements AutoCloseable {
             responder.attach(opened);
             channel = opened;
             signalRetry = FIRST_RETRY;
+            if (opened.keepsPresence()) {
+                renewNow(); // the directory may have restarted and forgotten us: publish once, then the channel keeps it
+            }
         } catch (DirectoryException e) {
             if (e.kind() == DirectoryException.Kind.SERVER) {
                 console.input().status("The directory offers no signalling channel: only peers that can reach "

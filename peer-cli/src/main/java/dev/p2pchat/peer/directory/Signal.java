@@ -14,13 +14,15 @@ import tools.jackson.databind.json.JsonMapper;
  * One message of the signalling channel (docs/PROTOCOL.md, "Signalling"): a flat JSON object
  * whose {@code type} says which members it has. {@code seen}, added by the directory to a
  * forwarded {@code connect} or {@code accept}, is the address it sees the sender's channel come
- * from: what the sender claims about itself is checked against it. Messages from the directory are hostile input:
+ * from: what the sender claims about itself is checked against it. {@code presence}, in the
+ * welcome of a listening channel, says that the directory keeps our presence alive while the
+ * channel is open. Messages from the directory are hostile input:
  * {@link #parse} accepts only a well-formed message of a known type, with every member in range.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Signal(String type, String username, String from, String to, String attempt, List<Candidate> addresses,
                      Integer n, String reason, String path, String token, String role, RelayPoint relay,
-                     String seen) {
+                     String seen, Boolean presence) {
 
     /** Frames over this size are refused by both ends. */
     public static final int MAX_CHARS = 4096;
@@ -47,6 +49,8 @@ public record Signal(String type, String username, String from, String to, Strin
     public static final String DONE = "done";
     public static final String RELAY_OFFER = "relay-offer";
     public static final String ERROR = "error";
+    /** The directory has no presence of ours to keep (it restarted, or lost it): publish it again. */
+    public static final String REPUBLISH = "republish";
 
     private static final Set<String> FORWARDED = Set.of(CONNECT, ACCEPT, REFUSE, PING, PONG, SYNC, DONE);
     private static final Set<String> PATHS = Set.of("direct", "reverse", "punched", "relayed");
@@ -97,7 +101,7 @@ public record Signal(String type, String username, String from, String to, Strin
 
     private static Signal forwarded(String type, String to, String attempt, List<Candidate> addresses, Integer n,
                                     String reason, String path) {
-        return new Signal(type, null, null, to, attempt, addresses, n, reason, path, null, null, null, null);
+        return new Signal(type, null, null, to, attempt, addresses, n, reason, path, null, null, null, null, null);
     }
 
     public String toJson() {
@@ -130,6 +134,8 @@ public record Signal(String type, String username, String from, String to, Strin
             case RELAY_OFFER:
                 return validAttempt() && Usernames.isValid(from) && token != null && TOKEN.matcher(token).matches()
                         && ROLES.contains(role) && relay != null && validRelay(relay);
+            case REPUBLISH:
+                return true;
             case ERROR:
                 return reason != null && REASON.matcher(reason).matches() && (attempt == null || validAttempt());
             default:

@@ -111,6 +111,14 @@ public final class SignalChannel implements AutoCloseable {
                 cause instanceof Exception e ? e : null);
     }
 
+    /**
+     * True when the directory keeps our presence alive while this channel is open (its welcome
+     * said so): presence then needs no renewal of ours, only a publish when it is lost.
+     */
+    public boolean keepsPresence() {
+        return Boolean.TRUE.equals(welcome.presence());
+    }
+
     /** The directory's welcome: our username and where its relay is. */
     public Signal welcome() {
         return welcome;

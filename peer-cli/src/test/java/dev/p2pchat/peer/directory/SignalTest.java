@@ -42,6 +42,7 @@ class SignalTest {
         "{\"type\":\"relay-offer\",\"from\":\"bob\",\"attempt\":\"" + ATTEMPT + "\",\"token\":\"AAAAAAAAAAAAAAAAAAAA\",\"role\":\"boss\",\"relay\":{\"port\":8082}}",
         "{\"type\":\"welcome\",\"username\":\"alice\",\"relay\":{\"host\":\"x y\",\"port\":8082}}",
         "{\"type\":\"error\",\"reason\":\"\\u001b[2J\"}",
+        "{\"type\":\"welcome\",\"username\":\"alice\",\"presence\":\"yes\"}",
     })
     void malformedOrOutOfRangeMessagesAreDropped(String text) {
         assertThat(Signal.parse(text)).isNull();
@@ -63,5 +64,13 @@ class SignalTest {
         assertThat(Signal.parse("{\"type\":\"relay-offer\",\"from\":\"bob\",\"attempt\":\"" + ATTEMPT
                 + "\",\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"role\":\"listener\",\"relay\":{\"host\":\"203.0.113.10\",\"port\":8082}}"))
                 .extracting(Signal::role).isEqualTo("listener");
+    }
+
+    @Test
+    void aWelcomeSaysWhetherTheChannelKeepsPresenceAndTheDirectoryMayAskToPublishAgain() {
+        assertThat(Signal.parse("{\"type\":\"welcome\",\"username\":\"alice\",\"presence\":true}").presence()).isTrue();
+        assertThat(Signal.parse("{\"type\":\"welcome\",\"username\":\"alice\"}").presence())
+                .as("a directory from before: we renew ourselves").isNull();
+        assertThat(Signal.parse("{\"type\":\"republish\"}")).extracting(Signal::type).isEqualTo(Signal.REPUBLISH);
     }
 }

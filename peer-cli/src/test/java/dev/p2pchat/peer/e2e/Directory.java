@@ -54,6 +54,11 @@ final class Directory implements AutoCloseable {
         return app.getBean(org.springframework.jdbc.core.JdbcTemplate.class);
     }
 
+    /** A bean of the directory, for tests that look at what no API shows (metrics, the presence store). */
+    <T> T bean(Class<T> type) {
+        return app.getBean(type);
+    }
+
     @Override
     public void close() {
         app.close();

@@ -42,10 +42,12 @@ while (( $# )); do
 done
 
 if [[ $MODE == quick ]]; then
-    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4
+    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4; HOLD_SECONDS=8; LOOPBACKS=1
 else
-    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20
+    # HOLD_SECONDS: longer than the directory's presence TTL (60 s), so that presence outlives its last PUT
+    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; HOLD_SECONDS=75; LOOPBACKS=2
 fi
+PACED_LOOKUP_PAUSE_MS=16         # the latency rounds' lookups: wrk -t1 -c16, each connection pausing 16 ms (< 1,000/s)
 CONNECTIONS=32                   # the lookup and renewal rounds: wrk -t2 -c32
 PACED_CONNECTIONS=50             # the paced renewals of the online round: wrk -t2 -c50
 FLOOD_CONNECTIONS=64             # one client renewing as fast as it can; the lookups beside it use as many,
@@ -75,7 +77,21 @@ trap 'exit 143' TERM
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 
-for tool in wrk curl ss javac unzip; do command -v "$tool" >/dev/null || die "$tool is needed (bench/run.sh installs wrk)"; done
+# The channel round holds a WebSocket per user: a descriptor each in the directory and in the
+# simulator. Where the open-file limit cannot be raised that far (no CAP_SYS_RESOURCE), it holds
+# as many as the limit allows, leaving 2,500 for everything else, and says so.
+FDS=$(( USERS + 2500 ))
+(( $(ulimit -n) >= FDS )) || ulimit -Hn "$FDS" 2>/dev/null || true
+(( $(ulimit -n) >= FDS )) || ulimit -n "$(( $(ulimit -Hn) < FDS ? $(ulimit -Hn) : FDS ))"
+CHANNEL_USERS=$(( USERS < $(ulimit -n) - 2500 ? USERS : $(ulimit -n) - 2500 ))
+(( CHANNEL_USERS == USERS )) || log "open files are limited to $(ulimit -n) here: the channel round holds $CHANNEL_USERS channels, not $USERS"
+need_packages=()
+command -v wrk >/dev/null || need_packages+=(wrk)
+command -v curl >/dev/null || need_packages+=(curl)
+command -v ss >/dev/null || need_packages+=(iproute2)
+command -v unzip >/dev/null || need_packages+=(unzip)
+install_packages "${need_packages[@]}"
+command -v javac >/dev/null || die "javac (a JDK 17+) is needed"
 stale() { [[ ! -f $1 ]] || [[ -n $(find "$ROOT/$2/src/main" "$ROOT/$2/pom.xml" -newer "$1" -type f -print -quit) ]]; }
 if (( BUILD )) && { stale "$DIR_JAR" directory-service || stale "$P2P_JAR" peer-cli; }; then
     log "building the jars (./mvnw -q -B -DskipTests package)"
@@ -116,6 +132,7 @@ store_env=()
 log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
 # shellcheck disable=SC2086
 start directory env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" DIRECTORY_RELAY_PORT=0 \
+    SERVER_TOMCAT_MAXCONNECTIONS=$(( USERS + 10000 )) DIRECTORY_SIGNAL_MAXCHANNELS=$(( USERS + 1000 )) \
     "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
 DIR_PID=$STARTED_PID
 for (( i = 0; i < 6000; i++ )); do
@@ -184,14 +201,14 @@ res renew.cpu_ms "$(calc "(${R[renew1.cpu_ms_per_req]} + ${R[renew2.cpu_ms_per_r
 TARGET_RATE=$(( USERS / INTERVAL ))
 PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE ))
 (( PAUSE_MS >= 1 )) || PAUSE_MS=1
-log "lookups alone as in the online round (wrk -t1 -c16), for its baseline"
-record online-alone "$(run_wrk online-alone 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+log "paced lookups alone as in the online round (wrk -t1 -c16, $PACED_LOOKUP_PAUSE_MS ms pauses), for its baseline"
+record online-alone "$(run_wrk online-alone 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS" all "$PACED_LOOKUP_PAUSE_MS")"
 log "online round: $USERS peers renewing every $INTERVAL s (target $TARGET_RATE/s over $PACED_CONNECTIONS connections, pause $PAUSE_MS ms) for $ONLINE_SECONDS s, lookups (wrk -t1 -c16) alongside"
 start paced wrk -t2 -c"$PACED_CONNECTIONS" -d"$(( ONLINE_SECONDS + 2 ))"s --timeout 10s -s "$HERE/lua/renew.lua" "$URL" \
     -- "$USERS" 2 "$PAUSE_MS"
 PACED_PID=$STARTED_PID
 sleep "$(( ONLINE_SECONDS - SECONDS_EACH ))"
-record online-lookup "$(run_wrk online-lookup 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS")"
+record online-lookup "$(run_wrk online-lookup 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS" all "$PACED_LOOKUP_PAUSE_MS")"
 res online.count "$(online_now)"
 wait "$PACED_PID" 2>/dev/null || true
 record online-renew "$(grep '^WRKRESULT' "$WORK/paced.out" || echo 'WRKRESULT requests=0 ok=0 rps=0 ok_per_s=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
@@ -207,6 +224,36 @@ record flooded "$(run_wrk flooded 1 "$FLOOD_CONNECTIONS" "$SECONDS_EACH" lookup.
 wait "$FLOOD_PID" 2>/dev/null || true
 record flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=0 ok=0 rps=0 ok_per_s=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
 
+# The channel round: every user publishes once and holds a listening signalling channel open, as
+# `p2pchat listen` does; the directory keeps their presence at each ping (every 20 s) and nobody
+# sends a renewal. Held past the presence TTL, so that who is online at the end was kept by the
+# channels alone. The directory's CPU while holding them, against HTTP renewals at the same rate.
+log "channel round: $CHANNEL_USERS listeners each publish once and hold a listening signalling channel ($LOOPBACKS loopback address(es))"
+start channels java -Xss256k -cp "$WORK/classes:$P2P_JAR" ChannelPeers --port "$PORT" --users "$CHANNEL_USERS" --hosts "$LOOPBACKS"
+CHANNELS_PID=$STARTED_PID
+for (( i = 0; i < 6000; i++ )); do
+    grep -q '^OPENED' "$WORK/channels.out" 2>/dev/null && break
+    kill -0 "$CHANNELS_PID" 2>/dev/null || { tail -n 20 "$WORK/channels.err" >&2; die "the channel simulator exited"; }
+    sleep 0.1
+done
+OPENED=$(grep '^OPENED' "$WORK/channels.out") || die "the channels did not open in 600 s (see $WORK/channels.err)"
+res channels.opened "$(awk '{ print $2 }' <<<"$OPENED")"
+res channels.failed "$(awk '{ print $4 }' <<<"$OPENED")"
+res channels.open_s "$(awk '{ print $6 }' <<<"$OPENED")"
+log "$OPENED; holding them for $HOLD_SECONDS s, paced lookups (wrk -t1 -c16) in the last $SECONDS_EACH s"
+c0=$(cpu_ticks "$JPID")
+sleep "$(( HOLD_SECONDS - SECONDS_EACH ))"
+record channel-lookup "$(run_wrk channel-lookup 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS" all "$PACED_LOOKUP_PAUSE_MS")"
+c1=$(cpu_ticks "$JPID")
+res channels.online "$(online_now)"
+res channels.open "$(tail -n 1 "$WORK/channels.out" | awk '/^OPEN/ { print $2 }')"
+res channels.republish "$(tail -n 1 "$WORK/channels.out" | awk '/^OPEN/ { print $4 }')"
+res channels.rss_mb "$(awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$JPID/status")"
+# the directory's CPU per held channel per renewal interval, the lookups' share taken out
+res channels.cpu_ms "$(calc "(($c1 - $c0) * 1000 / $CLK_TCK - ${R[channel-lookup.requests]} * ${R[lookup.cpu_ms]}) \
+    / ($CHANNEL_USERS * $HOLD_SECONDS / $INTERVAL)")"
+stop_group "$CHANNELS_PID" 5
+
 STORE_SAID=$(grep -io "presence store: [a-z]*" "$WORK/directory.out" | head -1 || true)
 stop_group "$DIR_PID" 30
 
@@ -221,11 +268,15 @@ TABLE="| figure | presence | baseline | ratio | goal | met? |
 | server CPU per request (ms) | renewal $(fmt "${R[renew.cpu_ms]}") | lookup $(fmt "${R[lookup.cpu_ms]}") | $cpu_ratio | ≤ 1 × | $(met "$cpu_ratio <= 1") |
 | $USERS peers online, renewing every $INTERVAL s: peers the directory counts online at the end | ${R[online.count]} | $USERS | $(ratio "${R[online.count]}" "$USERS") | 1.00 | $(met "${R[online.count]:-0} >= $USERS") |
 | … renewals/s achieved ($PACED_CONNECTIONS connections, ${R[online-renew.requests]} requests, one cycle $(fmt "${R[online.cycle_s]}") s) | $(fmt "${R[online-renew.ok_per_s]}") | needed $TARGET_RATE | $(ratio "${R[online-renew.ok_per_s]}" "$TARGET_RATE") | ≥ 0.95 (a cycle within the interval, with slack to the TTL) | $(met "${R[online-renew.ok_per_s]} >= 0.95 * $TARGET_RATE") |
-| … lookup p99 meanwhile (ms; wrk -t1 -c16, $(fmt "${R[online-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[online-lookup.p99_ms]}") | lookups alone, -c16: $(fmt "${R[online-alone.p99_ms]}") ms, $(fmt "${R[online-alone.ok_per_s]}")/s | $(ratio "${R[online-lookup.p99_ms]}" "${R[online-alone.p99_ms]}") | ≤ 20 ms | $(met "${R[online-lookup.p99_ms]} <= 20") |
+| … lookup p99 meanwhile (ms; paced wrk -t1 -c16, $(fmt "${R[online-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[online-lookup.p99_ms]}") | paced lookups alone: $(fmt "${R[online-alone.p99_ms]}") ms, $(fmt "${R[online-alone.ok_per_s]}")/s | $(ratio "${R[online-lookup.p99_ms]}" "${R[online-alone.p99_ms]}") | ≤ 20 ms | $(met "${R[online-lookup.p99_ms]} <= 20") |
+| $CHANNEL_USERS listeners holding a listening signalling channel$( (( CHANNEL_USERS < USERS )) && echo " (this machine's open-file limit, $(ulimit -n))"), no renewals, $HOLD_SECONDS s: peers online at the end | ${R[channels.online]} | $CHANNEL_USERS | $(ratio "${R[channels.online]}" "$CHANNEL_USERS") | 1.00 | $(met "${R[channels.online]:-0} >= $CHANNEL_USERS") |
+| … the directory's CPU per channel per $INTERVAL s (ms: its pings and the presence it keeps; ${R[channels.open]} channels open, RSS $(fmt "${R[channels.rss_mb]}") MB) | $(fmt "${R[channels.cpu_ms]}") | an HTTP renewal $(fmt "${R[renew.cpu_ms]}") | $(ratio "${R[channels.cpu_ms]}" "${R[renew.cpu_ms]}") | ≤ 1 × a lookup ($(fmt "${R[lookup.cpu_ms]}") ms) | $(met "${R[channels.cpu_ms]} <= ${R[lookup.cpu_ms]}") |
+| … lookup p99 meanwhile (ms; paced, $(fmt "${R[channel-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[channel-lookup.p99_ms]}") | paced lookups alone $(fmt "${R[online-alone.p99_ms]}") ms | $(ratio "${R[channel-lookup.p99_ms]}" "${R[online-alone.p99_ms]}") | ≤ 20 ms | $(met "${R[channel-lookup.p99_ms]} <= 20") |
 | lookups/s under a renewal flood from one client (wrk -c$FLOOD_CONNECTIONS, $(fmt "${R[flood.rps]}") renewals/s; lookups wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.ok_per_s]}") | lookups alone (-c$FLOOD_CONNECTIONS) $(fmt "${R[flood-alone.ok_per_s]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
 | peers one instance keeps online at a renewal every $INTERVAL s, from the server CPU per renewal, half the $(nproc) cores left for lookups (information: robust to other load) | $(fmt "$CAPACITY") | — | — | — | — |"
 DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}$( (( POSTGRES )) && echo "; PostgreSQL $(psql -Atc 'show server_version' | cut -d' ' -f1) on this machine" || true); mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
 - Per round (ok/s, p99 ms): lookups $(fmt "${R[lookup1.ok_per_s]}")/$(fmt "${R[lookup1.p99_ms]}") $(fmt "${R[lookup2.ok_per_s]}")/$(fmt "${R[lookup2.p99_ms]}"); renewals $(fmt "${R[renew1.ok_per_s]}")/$(fmt "${R[renew1.p99_ms]}") $(fmt "${R[renew2.ok_per_s]}")/$(fmt "${R[renew2.p99_ms]}"). Failed: lookups ${R[lookup1.failed]}+${R[lookup2.failed]}, renewals ${R[renew1.failed]}+${R[renew2.failed]}, paced renewals ${R[online-renew.failed]}, flood ${R[flood.failed]} (non-2xx ${R[flood.err_status]}), lookups under the flood ${R[flooded.failed]}.
+- Channels: $OPENED (opened through $LOOPBACKS loopback address(es)); asked to publish again: ${R[channels.republish]}.
 - Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms)."
 {
     echo "## Presence ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"

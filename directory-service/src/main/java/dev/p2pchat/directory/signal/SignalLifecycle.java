@@ -13,7 +13,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs the sweep every ping interval on a thread of its own, closes the channels opened with a
+ * Runs the sweep over every ping interval, a slice a second, on a thread of its own, closes the channels opened with a
  * token when it is revoked (on every instance, through the bus), and at shutdown closes every
  * channel with 1001 before the web server stops, so that peers reconnect (to another instance,
  * if there is one) and this instance's listener rows are gone at once.
@@ -46,12 +46,17 @@ class SignalLifecycle implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        long every = settings.pingInterval().toMillis();
-        sweeper.scheduleWithFixedDelay(() -> {
+        // one slice a second: each channel is pinged once per interval, all of them spread over it
+        int slices = (int) Math.max(1, settings.pingInterval().toSeconds());
+        long every = settings.pingInterval().toMillis() / slices;
+        int[] next = {0};
+        sweeper.scheduleAtFixedRate(() -> {
             try {
-                router.sweep();
+                router.sweep(next[0], slices);
             } catch (RuntimeException e) {
                 log.warn("Signalling sweep failed: {}", e.toString());
+            } finally {
+                next[0] = (next[0] + 1) % slices;
             }
         }, every, every, TimeUnit.MILLISECONDS);
     }

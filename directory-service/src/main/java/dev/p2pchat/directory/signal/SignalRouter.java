@@ -413,10 +413,23 @@ final class SignalRouter {
      * expired attempts and renews this instance's listener rows.
      */
     void sweep() {
+        sweep(0, 1);
+    }
+
+    /**
+     * One of {@code slices} parts of the sweep: the channels whose id falls in {@code slice},
+     * and this instance's listener rows with slice 0. Run one slice after another over the ping
+     * interval, every channel is still pinged once per interval, but the pings, their pongs and
+     * the presence kept are spread over it instead of arriving in one burst.
+     */
+    void sweep(int slice, int slices) {
         Instant now = clock.instant();
         long idleMillis = settings.idleTimeout().toMillis();
         Map<String, List<Channel>> keeping = new HashMap<>();
         for (Channel channel : List.copyOf(byId.values())) {
+            if (Math.floorMod(channel.id.hashCode(), slices) != slice) {
+                continue;
+            }
             if (!channel.tokenExpiresAt.isAfter(now)) {
                 close(channel, POLICY, "token expired");
             } else if (now.toEpochMilli() - channel.lastHeard > idleMillis) {
@@ -429,7 +442,9 @@ final class SignalRouter {
                 }
             }
         }
-        listeners.renewAll();
+        if (slice == 0) {
+            listeners.renewAll();
+        }
         keepPresence(keeping);
     }
 

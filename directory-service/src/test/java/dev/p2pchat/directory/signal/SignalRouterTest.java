@@ -427,4 +427,21 @@ class SignalRouterTest {
         assertThat(link.last().has("presence")).isFalse();
         assertThat(kept).isEmpty();
     }
+
+    @Test
+    void theSlicesOfASweepPingEveryChannelOnceAndKeepEachListenersPresenceOnce() {
+        List<Open> all = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            all.add(open(i, "user" + i, true));
+        }
+
+        for (int slice = 0; slice < 20; slice++) {
+            router.sweep(slice, 20);
+        }
+
+        assertThat(all).allMatch(channel -> channel.link().pings == 1);
+        List<String> keys = kept.stream().flatMap(Set::stream).toList();
+        assertThat(keys).hasSize(50).doesNotHaveDuplicates();
+        assertThat(kept.size()).as("spread over several slices, not one burst").isGreaterThan(5);
+    }
 }

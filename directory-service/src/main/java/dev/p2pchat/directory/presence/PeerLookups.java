@@ -20,7 +20,8 @@ class PeerLookups {
 
     private static final String LOOKUP = """
             select a.username, a.fingerprint, a.last_seen,
-                   exists (select 1 from signal_listener s where s.account_id = a.id and s.expires_at > ?) as signal
+                   exists (select 1 from signal_listener s join signal_instance i on i.instance_id = s.instance_id
+                            where s.account_id = a.id and i.expires_at > ?) as signal
               from account a
              where a.username_key = ?
             """;

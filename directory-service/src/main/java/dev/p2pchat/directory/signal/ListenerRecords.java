@@ -10,10 +10,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Who has a listening channel open, shared by every instance: one {@code signal_listener} row per
- * (account, instance) while that instance holds a listening channel of the account, valid until
- * {@code expires_at}. Each instance renews its rows every ping interval and deletes them when the
- * last such channel closes; the rows of an instance that died expire by themselves (after the
- * idle timeout). The lookup's {@code signal} is "a row that has not expired exists".
+ * (account, instance) while that instance holds a listening channel of the account, and one
+ * {@code signal_instance} row per instance, its heartbeat, valid until {@code expires_at}. Each
+ * instance renews its heartbeat every ping interval (one row, however many channels it holds),
+ * inserts a listener row when a user's first listening channel opens here and deletes it when the
+ * last one closes; the rows of an instance that died stop counting when its heartbeat expires
+ * (after the idle timeout), and the housekeeping purges them. The lookup's {@code signal} is "a
+ * listener row whose instance's heartbeat has not expired exists".
  */
 final class ListenerRecords implements SignalRouter.Listeners {
 
@@ -21,6 +24,7 @@ final class ListenerRecords implements SignalRouter.Listeners {
     private final Clock clock;
     private final Duration ttl;
     private final String instance = UUID.randomUUID().toString();
+    private volatile boolean beating;
 
     ListenerRecords(JdbcTemplate jdbc, Clock clock, Duration ttl) {
         this.jdbc = jdbc;
@@ -30,20 +34,14 @@ final class ListenerRecords implements SignalRouter.Listeners {
 
     @Override
     public void started(long accountId) {
-        Timestamp until = Timestamp.from(clock.instant().plus(ttl));
-        if (renew(accountId, until) == 0) {
-            try {
-                jdbc.update("insert into signal_listener (account_id, instance_id, expires_at) values (?, ?, ?)",
-                        accountId, instance, until);
-            } catch (DataIntegrityViolationException raced) {
-                renew(accountId, until);
-            }
+        if (!beating) {
+            renewAll();
         }
-    }
-
-    private int renew(long accountId, Timestamp until) {
-        return jdbc.update("update signal_listener set expires_at = ? where account_id = ? and instance_id = ?",
-                until, accountId, instance);
+        try {
+            jdbc.update("insert into signal_listener (account_id, instance_id) values (?, ?)", accountId, instance);
+        } catch (DataIntegrityViolationException already) {
+            // a channel of the account was opened here at the same moment: one row is enough
+        }
     }
 
     @Override
@@ -51,11 +49,18 @@ final class ListenerRecords implements SignalRouter.Listeners {
         jdbc.update("delete from signal_listener where account_id = ? and instance_id = ?", accountId, instance);
     }
 
-    /** Renews every row of this instance, in one statement. */
+    /** Renews this instance's heartbeat, which every listener row of it counts by: one row. */
     @Override
     public void renewAll() {
-        jdbc.update("update signal_listener set expires_at = ? where instance_id = ?",
-                Timestamp.from(clock.instant().plus(ttl)), instance);
+        Timestamp until = Timestamp.from(clock.instant().plus(ttl));
+        if (jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance) == 0) {
+            try {
+                jdbc.update("insert into signal_instance (instance_id, expires_at) values (?, ?)", instance, until);
+            } catch (DataIntegrityViolationException raced) {
+                jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance);
+            }
+        }
+        beating = true;
     }
 
     /** True when some instance holds a listening channel of the user with this lower-case key. */
@@ -63,8 +68,10 @@ final class ListenerRecords implements SignalRouter.Listeners {
     public boolean listening(String usernameKey) {
         Instant now = clock.instant();
         Integer found = jdbc.query("""
-                select 1 from signal_listener s join account a on a.id = s.account_id
-                 where a.username_key = ? and s.expires_at > ? fetch first 1 rows only
+                select 1 from signal_listener s
+                  join account a on a.id = s.account_id
+                  join signal_instance i on i.instance_id = s.instance_id
+                 where a.username_key = ? and i.expires_at > ? fetch first 1 rows only
                 """, rs -> rs.next() ? 1 : null, usernameKey, Timestamp.from(now));
         return found != null;
     }
@@ -73,5 +80,7 @@ final class ListenerRecords implements SignalRouter.Listeners {
     @Override
     public void forgetAll() {
         jdbc.update("delete from signal_listener where instance_id = ?", instance);
+        jdbc.update("delete from signal_instance where instance_id = ?", instance);
+        beating = false;
     }
 }

@@ -43,9 +43,29 @@ class SignalBeans {
         return new ListenerRecords(jdbc, clock, settings.idleTimeout());
     }
 
+    /** Headroom for API requests beside the channels, in the web server's connections. */
+    static final int REQUEST_CONNECTIONS = 1000;
+
+    /**
+     * Every open channel is a connection of the web server: an instance allowed more channels
+     * than connections would stop accepting any (lookups too) before refusing channels. Refuses
+     * to start so, naming both settings.
+     */
+    static void checkConnections(SignalProperties settings, Environment environment) {
+        int connections = environment.getProperty("server.tomcat.max-connections", Integer.class, 8192);
+        if (connections >= 0 && settings.maxChannels() + REQUEST_CONNECTIONS > connections) {
+            throw new IllegalStateException("directory.signal.max-channels (" + settings.maxChannels()
+                    + ") needs server.tomcat.max-connections (SERVER_TOMCAT_MAXCONNECTIONS, now " + connections
+                    + ") of at least " + (settings.maxChannels() + REQUEST_CONNECTIONS)
+                    + ": every channel is a connection, and requests need some beside them");
+        }
+    }
+
     @Bean
     SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, PresenceService presence,
-                              Clock clock, SignalProperties settings, MeterRegistry registry) {
+                              Clock clock, SignalProperties settings, MeterRegistry registry,
+                              Environment environment) {
+        checkConnections(settings, environment);
         SignalRouter.Relays relaySource = new SignalRouter.Relays() {
             @Override
             public RelayOffers.Point point() {

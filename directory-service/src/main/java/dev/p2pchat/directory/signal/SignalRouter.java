@@ -183,8 +183,16 @@ final class SignalRouter {
     }
 
     private void afterRemoval(Channel channel) {
-        if (channel.listening && local(channel.key).stream().noneMatch(other -> other.listening)) {
+        if (!channel.listening) {
+            return;
+        }
+        List<Channel> stillListening = local(channel.key).stream().filter(other -> other.listening).toList();
+        if (stillListening.isEmpty()) {
             listeners.stopped(channel.accountId);
+        } else if (keepsPresence) {
+            // the presence they keep may be the closed one's address (one per user): theirs replaces it
+            String republish = json(Map.of("type", "republish"));
+            stillListening.forEach(other -> other.link.send(republish));
         }
     }
 
@@ -425,6 +433,7 @@ final class SignalRouter {
     void sweep(int slice, int slices) {
         Instant now = clock.instant();
         long idleMillis = settings.idleTimeout().toMillis();
+        long heardWithin = settings.pingInterval().toMillis() * 3 / 2;
         Map<String, List<Channel>> keeping = new HashMap<>();
         for (Channel channel : List.copyOf(byId.values())) {
             if (Math.floorMod(channel.id.hashCode(), slices) != slice) {
@@ -437,7 +446,9 @@ final class SignalRouter {
             } else {
                 channel.openAttempts(now);
                 channel.link.ping();
-                if (channel.listening && keepsPresence) {
+                // only a channel that answered since its previous ping keeps presence: a dead
+                // listener's lasts one TTL from its last pong, not until the idle timeout
+                if (channel.listening && keepsPresence && now.toEpochMilli() - channel.lastHeard <= heardWithin) {
                     keeping.computeIfAbsent(channel.key, key -> new ArrayList<>(1)).add(channel);
                 }
             }

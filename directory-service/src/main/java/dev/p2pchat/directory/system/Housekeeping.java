@@ -34,13 +34,20 @@ public class Housekeeping {
                 delete from session_token where token_hash in (
                     select token_hash from session_token where expires_at < ? order by token_hash fetch first %d rows only)
                 """.formatted(BATCH), now);
+        // listener rows of instances whose heartbeat expired (or never was), then those heartbeats
         int listeners = purge("""
                 delete from signal_listener where (account_id, instance_id) in (
-                    select account_id, instance_id from signal_listener where expires_at < ?
-                     order by account_id, instance_id fetch first %d rows only)
+                    select s.account_id, s.instance_id from signal_listener s
+                     where not exists (select 1 from signal_instance i
+                                        where i.instance_id = s.instance_id and i.expires_at >= ?)
+                     order by s.account_id, s.instance_id fetch first %d rows only)
                 """.formatted(BATCH), now);
-        if (tokens + listeners > 0) {
-            log.info("Purged {} expired tokens and {} listener rows of instances gone", tokens, listeners);
+        int instances = purge("""
+                delete from signal_instance where instance_id in (
+                    select instance_id from signal_instance where expires_at < ? order by instance_id fetch first %d rows only)
+                """.formatted(BATCH), now);
+        if (tokens + listeners + instances > 0) {
+            log.info("Purged {} expired tokens, and {} listener rows of {} instances gone", tokens, listeners, instances);
         }
     }
 

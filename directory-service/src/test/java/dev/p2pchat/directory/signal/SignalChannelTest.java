@@ -40,6 +40,12 @@ class SignalChannelTest {
     @Autowired
     RelayOffers relays;
 
+    @Autowired
+    org.springframework.boot.web.server.context.WebServerApplicationContext context;
+
+    @Autowired
+    SignalProperties settings;
+
     private ContractClient api;
     private String alice;
     private String bob;
@@ -273,5 +279,13 @@ class SignalChannelTest {
             assertThat(second.closedWith).isNotDone();
             assertThat(api.get("/api/v1/peers/" + alice, bobToken).body().get("signal").asBoolean()).isFalse();
         }
+    }
+
+    /** Every channel is a connection: Tomcat's own default (8,192) would stop accepting before the channel bound. */
+    @Test
+    void theWebServerTakesMoreConnectionsThanAnInstanceMayHoldChannels() {
+        var tomcat = (org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer();
+        Object maxConnections = tomcat.getTomcat().getConnector().getProperty("maxConnections");
+        assertThat(Integer.parseInt(maxConnections.toString())).isGreaterThan(settings.maxChannels());
     }
 }

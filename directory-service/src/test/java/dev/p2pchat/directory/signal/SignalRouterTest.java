@@ -444,4 +444,31 @@ class SignalRouterTest {
         assertThat(keys).hasSize(50).doesNotHaveDuplicates();
         assertThat(kept.size()).as("spread over several slices, not one burst").isGreaterThan(5);
     }
+
+    @Test
+    void aListenerThatStoppedAnsweringKeepsNoPresenceThoughItIsNotIdleYet() {
+        Open answering = open(1, "alice", true);
+        Open silent = open(2, "bob", true);
+        clock.advance(Duration.ofSeconds(35)); // past one and a half ping intervals, short of the 60-s idle timeout
+        router.heard(answering.channel());
+
+        router.sweep();
+
+        assertThat(silent.link().closedWith).isNull();
+        assertThat(kept).containsExactly(Set.of("alice"));
+    }
+
+    @Test
+    void whenOneOfAUsersListeningChannelsClosesTheOthersPublishAgain() {
+        Open laptop = open(1, "alice", true);
+        Open desktop = open(1, "alice", true);
+        Open talking = open(1, "alice", false);
+
+        router.closed(laptop.channel());
+
+        assertThat(desktop.link().types()).containsExactly("welcome", "republish");
+        assertThat(talking.link().types()).containsExactly("welcome");
+        router.closed(desktop.channel());
+        assertThat(listening).as("the last listening channel gone: no longer listening").isEmpty();
+    }
 }

@@ -59,8 +59,10 @@ final class Listening implements AutoCloseable {
         return thread;
     });
     private volatile SignalChannel channel;
-    /** True while the open channel keeps the presence we last published: no renewal of ours is due. */
-    private volatile boolean held;
+    /** The channel that keeps the presence we last published, while it does: no renewal of ours is due. */
+    private volatile SignalChannel heldBy;
+    /** Counts the renewals asked for out of turn, so that one asked for during a renewal is not lost. */
+    private final AtomicInteger asked = new AtomicInteger();
     private volatile Duration signalRetry = FIRST_RETRY;
 
     private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port,
@@ -169,25 +171,34 @@ final class Listening implements AutoCloseable {
 
     /** Publishes now instead of when the next renewal is due (a channel opened or closed, or the directory asked). */
     private void renewNow() {
-        held = false;
+        heldBy = null;
+        asked.incrementAndGet();
         schedule(Duration.ZERO);
     }
 
     private void renew() {
-        if (held) {
-            schedule(renewEvery); // the open channel keeps it; looked at again in case it closes unnoticed
-            return;
+        int askedBefore = asked.get();
+        SignalChannel open = channel;
+        if (open != null && open == heldBy) {
+            if (open.stillAnswering()) {
+                schedule(renewEvery); // the open channel keeps it
+                return;
+            }
+            heldBy = null; // dead without a close (its handler reopens it): renew ourselves meanwhile
         }
         try {
             cli.directory().publish(token, listener.port(), Candidates.local(listener.port()));
-            SignalChannel open = channel;
-            held = open != null && open.keepsPresence();
+            // a channel that closed meanwhile is not the channel any more, nor open: we keep renewing
+            // and one asked for meanwhile (renewNow) runs at once: this renewal may have come before its cause
+            boolean askedMeanwhile = asked.get() != askedBefore;
+            heldBy = !askedMeanwhile && open != null && open == channel && open.keepsPresence() && open.isOpen()
+                    ? open : null;
             if (!renewing) {
                 console.input().status("Online again: the directory is reachable.");
             }
             renewing = true;
             retry = FIRST_RETRY;
-            schedule(renewEvery);
+            schedule(askedMeanwhile ? Duration.ZERO : renewEvery);
         } catch (DirectoryException e) {
             if (renewing) {
                 console.input().status("Could not renew presence: " + e.getMessage()
@@ -232,6 +243,11 @@ final class Listening implements AutoCloseable {
             });
             responder.attach(opened);
             channel = opened;
+            if (!opened.isOpen()) { // closed before it was ours to hear of it
+                channel = null;
+                reopenSignals();
+                return;
+            }
             signalRetry = FIRST_RETRY;
             if (opened.keepsPresence()) {
                 renewNow(); // the directory may have restarted and forgotten us: publish once, then the channel keeps it

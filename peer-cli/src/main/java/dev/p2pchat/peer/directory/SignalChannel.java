@@ -43,9 +43,12 @@ public final class SignalChannel implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
     private CompletableFuture<WebSocket> lastSend;
 
-    private SignalChannel(WebSocket socket, Signal welcome) {
+    private final Receiver receiver;
+
+    private SignalChannel(WebSocket socket, Signal welcome, Receiver receiver) {
         this.socket = socket;
         this.welcome = welcome;
+        this.receiver = receiver;
         this.lastSend = CompletableFuture.completedFuture(socket);
     }
 
@@ -87,7 +90,7 @@ public final class SignalChannel implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new DirectoryException(Kind.UNREACHABLE, "interrupted while opening the signalling channel");
         }
-        SignalChannel channel = new SignalChannel(socket, welcome);
+        SignalChannel channel = new SignalChannel(socket, welcome, receiver);
         receiver.ready();
         return channel;
     }
@@ -132,17 +135,49 @@ public final class SignalChannel implements AutoCloseable {
         }
         if (pending.incrementAndGet() > MAX_PENDING_SENDS) {
             pending.decrementAndGet();
-            socket.abort(); // the directory stopped reading: the channel is no use any more
+            abort("the directory stopped reading"); // the channel is no use any more
             return;
         }
         synchronized (sendLock) {
             lastSend = lastSend.thenCompose(ws -> ws.sendText(text, true));
             lastSend.whenComplete((ws, failure) -> pending.decrementAndGet());
             lastSend.exceptionally(failure -> {
-                socket.abort();
+                abort("a send failed");
                 return null;
             });
         }
+    }
+
+    /**
+     * Checks that the directory still answers: true if the ping sent at the previous check was
+     * answered (or none was sent), and sends the next one; false, closing the channel (the handler
+     * hears of it), if it was not. Called at a steady pace longer than a round trip, it notices a
+     * half-open connection (a sleeping laptop, a NAT that dropped the mapping) that no close or
+     * error ever reports.
+     */
+    public boolean stillAnswering() {
+        if (!isOpen()) {
+            return false;
+        }
+        if (receiver.pingOutstanding) {
+            abort("the directory stopped answering pings");
+            return false;
+        }
+        receiver.pingOutstanding = true;
+        synchronized (sendLock) {
+            lastSend = lastSend.thenCompose(ws -> ws.sendPing(ByteBuffer.allocate(0)));
+            lastSend.exceptionally(failure -> {
+                abort("a ping failed");
+                return null;
+            });
+        }
+        return true;
+    }
+
+    /** Drops the connection at once and tells the handler, which no abort of the JDK's does. */
+    private void abort(String why) {
+        socket.abort();
+        receiver.ended("broken: " + why);
     }
 
     public boolean isOpen() {
@@ -165,6 +200,8 @@ public final class SignalChannel implements AutoCloseable {
         private final CompletableFuture<Void> readyToDeliver = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** A ping of ours not answered yet (see {@link SignalChannel#stillAnswering}). */
+        volatile boolean pingOutstanding;
 
         Receiver(Handler handler) {
             this.handler = handler;
@@ -207,6 +244,13 @@ public final class SignalChannel implements AutoCloseable {
                     socket.request(1);
                 }
             });
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket socket, ByteBuffer message) {
+            pingOutstanding = false;
+            socket.request(1);
+            return null;
         }
 
         @Override

@@ -42,10 +42,10 @@ while (( $# )); do
 done
 
 if [[ $MODE == quick ]]; then
-    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4; HOLD_SECONDS=8; LOOPBACKS=1
+    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4; HOLD_SECONDS=8
 else
     # HOLD_SECONDS: longer than the directory's presence TTL (60 s), so that presence outlives its last PUT
-    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; HOLD_SECONDS=75; LOOPBACKS=2
+    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; HOLD_SECONDS=75
 fi
 PACED_LOOKUP_PAUSE_MS=16         # the latency rounds' lookups: wrk -t1 -c16, each connection pausing 16 ms (< 1,000/s)
 CONNECTIONS=32                   # the lookup and renewal rounds: wrk -t2 -c32
@@ -84,7 +84,10 @@ FDS=$(( USERS + 2500 ))
 (( $(ulimit -n) >= FDS )) || ulimit -Hn "$FDS" 2>/dev/null || true
 (( $(ulimit -n) >= FDS )) || ulimit -n "$(( $(ulimit -Hn) < FDS ? $(ulimit -Hn) : FDS ))"
 CHANNEL_USERS=$(( USERS < $(ulimit -n) - 2500 ? USERS : $(ulimit -n) - 2500 ))
+(( CHANNEL_USERS >= 100 )) || die "the channel round needs more open files than $(ulimit -n) (ulimit -n)"
 (( CHANNEL_USERS == USERS )) || log "open files are limited to $(ulimit -n) here: the channel round holds $CHANNEL_USERS channels, not $USERS"
+# at most 25,000 connections per loopback address pair (the ephemeral ports of one destination)
+LOOPBACKS=$(( (CHANNEL_USERS + 24999) / 25000 ))
 need_packages=()
 command -v wrk >/dev/null || need_packages+=(wrk)
 command -v curl >/dev/null || need_packages+=(curl)

@@ -63,8 +63,8 @@ class SignalBeans {
 
     @Bean
     SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, PresenceService presence,
-                              Clock clock, SignalProperties settings, MeterRegistry registry,
-                              Environment environment) {
+                              ExecutorService signalDatabaseWork, Clock clock, SignalProperties settings,
+                              MeterRegistry registry, Environment environment) {
         checkConnections(settings, environment);
         SignalRouter.Relays relaySource = new SignalRouter.Relays() {
             @Override
@@ -88,7 +88,21 @@ class SignalBeans {
                 return presence.ttl();
             }
         };
-        return new SignalRouter(bus, relaySource, listeners, presences, clock, settings, registry);
+        return new SignalRouter(bus, relaySource, listeners, presences, signalDatabaseWork, clock, settings, registry);
+    }
+
+    /**
+     * The sweep's database statements, one slice at a time; with a few slices waiting already
+     * (a database this slow), a slice's are dropped and the next interval renews what they would have.
+     */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService signalDatabaseWork() {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(4),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "signal-database");
+                    thread.setDaemon(true);
+                    return thread;
+                }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** Pings and closes, which the container sends blocking (each bounded by a timeout). */

@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The signalling rules (docs/PROTOCOL.md, section 12), apart from any WebSocket: which channels
@@ -79,6 +81,7 @@ final class SignalRouter {
     private final Relays relays;
     private final Listeners listeners;
     private final Presences presences;
+    private final Executor databaseWork;
     /** True when a sweep comes at least twice per presence TTL, so that a listening channel can keep presence. */
     private final boolean keepsPresence;
     private final Clock clock;
@@ -90,9 +93,20 @@ final class SignalRouter {
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
     private final MeterRegistry registry;
     private final Counter republished;
+    private final Counter skipped;
 
     SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Clock clock,
                  SignalProperties settings, MeterRegistry registry) {
+        this(bus, relays, listeners, presences, Runnable::run, clock, settings, registry);
+    }
+
+    /**
+     * {@code databaseWork} runs the sweep's database statements (the listener heartbeat, the
+     * presence kept): off the sweep's thread, so that a slow database never delays the pings.
+     */
+    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Executor databaseWork,
+                 Clock clock, SignalProperties settings, MeterRegistry registry) {
+        this.databaseWork = databaseWork;
         this.bus = bus;
         this.relays = relays;
         this.listeners = listeners;
@@ -105,6 +119,9 @@ final class SignalRouter {
                 .register(registry);
         this.republished = Counter.builder("p2pchat.signal.republish")
                 .description("Listening channels asked to publish their presence again (none to keep)").register(registry);
+        this.skipped = Counter.builder("p2pchat.signal.sweep.skipped")
+                .description("Sweep slices whose database work was dropped because the database was behind")
+                .register(registry);
         bus.subscribe(this::deliver);
     }
 
@@ -453,10 +470,19 @@ final class SignalRouter {
                 }
             }
         }
-        if (slice == 0) {
-            listeners.renewAll();
+        boolean beat = slice == 0;
+        if (beat || !keeping.isEmpty()) {
+            try {
+                databaseWork.execute(() -> {
+                    if (beat) {
+                        listeners.renewAll();
+                    }
+                    keepPresence(keeping);
+                });
+            } catch (RejectedExecutionException behind) {
+                skipped.increment(); // the database is this far behind: the next interval renews them
+            }
         }
-        keepPresence(keeping);
     }
 
     /**

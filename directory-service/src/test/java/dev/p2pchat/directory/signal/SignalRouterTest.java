@@ -471,4 +471,52 @@ class SignalRouterTest {
         router.closed(desktop.channel());
         assertThat(listening).as("the last listening channel gone: no longer listening").isEmpty();
     }
+
+    @Test
+    void aDatabaseTooFarBehindDropsASlicesPresenceWorkButNeverThePings() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SignalRouter behind = new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
+            @Override
+            public RelayOffers.Point point() {
+                return null;
+            }
+
+            @Override
+            public String mint() {
+                return "token";
+            }
+        }, new SignalRouter.Listeners() {
+            @Override
+            public void started(long accountId) {
+            }
+
+            @Override
+            public void stopped(long accountId) {
+            }
+
+            @Override
+            public boolean listening(String usernameKey) {
+                return false;
+            }
+
+            @Override
+            public void renewAll() {
+                throw new AssertionError("must not run");
+            }
+
+            @Override
+            public void forgetAll() {
+            }
+        }, presences, task -> {
+            throw new java.util.concurrent.RejectedExecutionException("full");
+        }, clock, new SignalProperties(100, Duration.ofSeconds(20), Duration.ofSeconds(60)), registry);
+        Recording link = new Recording();
+        behind.open(1, "alice", true, "hash-alice", clock.instant().plus(Duration.ofHours(1)), link);
+
+        behind.sweep();
+
+        assertThat(link.pings).isEqualTo(1);
+        assertThat(kept).isEmpty();
+        assertThat(registry.counter("p2pchat.signal.sweep.skipped").count()).isEqualTo(1);
+    }
 }

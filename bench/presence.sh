@@ -133,19 +133,25 @@ MPORT=$(free_port)
 URL=http://127.0.0.1:$PORT
 store_env=()
 [[ -z $STORE ]] || store_env=(DIRECTORY_PRESENCE_STORE="$STORE")
-log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
-# shellcheck disable=SC2086
-start directory env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" DIRECTORY_RELAY_PORT=0 \
-    SERVER_TOMCAT_MAXCONNECTIONS=$(( USERS + 10000 )) DIRECTORY_SIGNAL_MAXCHANNELS=$(( USERS + 1000 )) \
-    "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
-DIR_PID=$STARTED_PID
-for (( i = 0; i < 6000; i++ )); do
-    curl -fs -o /dev/null "$URL/readyz" && break
-    kill -0 "$DIR_PID" 2>/dev/null || { tail -n 30 "$WORK/directory.out" >&2; die "the directory exited during start-up"; }
-    sleep 0.05
-done
-curl -fs -o /dev/null "$URL/readyz" || die "the directory is not ready after 300 s"
-JPID=$(pgrep -P "$DIR_PID" java || echo "$DIR_PID")   # env execs java: usually the same process
+# start_directory NAME: starts the directory (output in $WORK/NAME.out), waits until it is ready;
+# sets DIR_PID and JPID (the JVM whose CPU the rounds read)
+start_directory() {
+    local name=$1 i
+    log "starting the directory on port $PORT${STORE:+ (store $STORE)}"
+    # shellcheck disable=SC2086
+    start "$name" env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" DIRECTORY_RELAY_PORT=0 \
+        SERVER_TOMCAT_MAXCONNECTIONS=$(( USERS + 10000 )) DIRECTORY_SIGNAL_MAXCHANNELS=$(( USERS + 1000 )) \
+        "${store_env[@]}" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
+    DIR_PID=$STARTED_PID
+    for (( i = 0; i < 6000; i++ )); do
+        curl -fs -o /dev/null "$URL/readyz" && break
+        kill -0 "$DIR_PID" 2>/dev/null || { tail -n 30 "$WORK/$name.out" >&2; die "the directory exited during start-up"; }
+        sleep 0.05
+    done
+    curl -fs -o /dev/null "$URL/readyz" || die "the directory is not ready after 300 s"
+    JPID=$(pgrep -P "$DIR_PID" java || echo "$DIR_PID")   # env execs java: usually the same process
+}
+start_directory directory
 if (( POSTGRES )); then   # the directory made the schema (Flyway); the same fixtures as Seed's, in SQL
     psql -q -v ON_ERROR_STOP=1 >"$WORK/seed.out" 2>"$WORK/seed.err" <<EOF || die "seeding PostgreSQL failed (see $WORK/seed.err)"
 SET search_path = $SCHEMA;
@@ -232,6 +238,12 @@ record flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=
 # `p2pchat listen` does; the directory keeps their presence at each ping (every 20 s) and nobody
 # sends a renewal. Held past the presence TTL, so that who is online at the end was kept by the
 # channels alone. The directory's CPU while holding them, against HTTP renewals at the same rate.
+# On a directory of its own: the rounds before leave 100,000 presences to expire and purge
+# (each keeping its last-seen time, a durable write), which would be counted as the channels' cost.
+stop_group "$DIR_PID" 30
+start_directory directory2
+log "warming up the second directory: lookups, $WARM s"
+run_wrk warm-lookup2 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS" >/dev/null
 log "channel round: $CHANNEL_USERS listeners each publish once and hold a listening signalling channel ($LOOPBACKS loopback address(es))"
 start channels java -Xss256k -cp "$WORK/classes:$P2P_JAR" ChannelPeers --port "$PORT" --users "$CHANNEL_USERS" --hosts "$LOOPBACKS"
 CHANNELS_PID=$STARTED_PID

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Being online: a TLS listener whose every accepted peer gets its own session (a silent or
@@ -63,6 +64,8 @@ final class Listening implements AutoCloseable {
     private volatile SignalChannel heldBy;
     /** Counts the renewals asked for out of turn, so that one asked for during a renewal is not lost. */
     private final AtomicInteger asked = new AtomicInteger();
+    private final AtomicLong lastRepublish = new AtomicLong(
+            System.nanoTime() - FIRST_RETRY.toNanos());
     private volatile Duration signalRetry = FIRST_RETRY;
 
     private Listening(Cli cli, PeerAccess access, ChatConsole console, ReceivePolicy policy, String token, int port,
@@ -176,6 +179,19 @@ final class Listening implements AutoCloseable {
         schedule(Duration.ZERO);
     }
 
+    /**
+     * The directory says it has no presence of ours to keep: publish, but at most once per
+     * {@link #FIRST_RETRY}, so that a directory sending nothing else cannot make us publish in
+     * a loop (an honest one asks once per ping interval).
+     */
+    private void republishAsked() {
+        long now = System.nanoTime();
+        long last = lastRepublish.get();
+        if (now - last >= FIRST_RETRY.toNanos() && lastRepublish.compareAndSet(last, now)) {
+            renewNow();
+        }
+    }
+
     private void renew() {
         int askedBefore = asked.get();
         SignalChannel open = channel;
@@ -225,7 +241,7 @@ final class Listening implements AutoCloseable {
                 @Override
                 public void onSignal(Signal signal) {
                     if (Signal.REPUBLISH.equals(signal.type())) {
-                        renewNow();
+                        republishAsked();
                     } else {
                         responder.onSignal(signal);
                     }

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Being online: a TLS listener whose every accepted peer gets its own session (a silent or
@@ -236,6 +237,9 @@ final class Listening implements AutoCloseable {
         if (closed.get()) {
             return;
         }
+        // this attempt's channel, and whether its end was handled: by its handler or below, once
+        AtomicReference<SignalChannel> mine = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean();
         try {
             SignalChannel opened = cli.directory().signals(token, true, new SignalChannel.Handler() {
                 @Override
@@ -249,19 +253,20 @@ final class Listening implements AutoCloseable {
 
                 @Override
                 public void onClosed(String why) {
-                    responder.onClosed(why);
-                    channel = null;
-                    if (!closed.get()) {
-                        renewNow(); // nobody keeps our presence now but us
-                        reopenSignals();
+                    if (ended.compareAndSet(false, true)) {
+                        channelEnded(mine.get(), why);
                     }
                 }
             });
+            mine.set(opened);
             responder.attach(opened);
             channel = opened;
             if (!opened.isOpen()) { // closed before it was ours to hear of it
-                channel = null;
-                reopenSignals();
+                if (ended.compareAndSet(false, true)) {
+                    channelEnded(opened, "closed at once");
+                } else if (channel == opened) {
+                    channel = null;
+                }
                 return;
             }
             signalRetry = FIRST_RETRY;
@@ -274,6 +279,18 @@ final class Listening implements AutoCloseable {
                         + "your port directly can connect (" + e.getMessage() + ").");
                 return;
             }
+            reopenSignals();
+        }
+    }
+
+    /** The channel {@code ended} (null: before it was ours) has closed: forget it, renew ourselves, reopen. */
+    private void channelEnded(SignalChannel ended, String why) {
+        responder.onClosed(why);
+        if (ended == null || channel == ended) {
+            channel = null;
+        }
+        if (!closed.get()) {
+            renewNow(); // nobody keeps our presence now but us
             reopenSignals();
         }
     }

@@ -8,5 +8,8 @@ CREATE TABLE signal_instance (
     expires_at  TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT pk_signal_instance PRIMARY KEY (instance_id)
 );
-DROP INDEX ix_signal_listener_expires;
-ALTER TABLE signal_listener DROP COLUMN expires_at;
+-- signal_listener.expires_at is no longer written (new rows leave it null) nor read. It stays
+-- for now, nullable, so that instances of the previous version, still running during a rolling
+-- upgrade on PostgreSQL, keep working (they see the new instances' listeners as not listening
+-- until they are replaced); a later migration drops it.
+ALTER TABLE signal_listener ALTER COLUMN expires_at DROP NOT NULL;

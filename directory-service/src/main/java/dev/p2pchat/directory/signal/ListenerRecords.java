@@ -49,18 +49,31 @@ final class ListenerRecords implements SignalRouter.Listeners {
         jdbc.update("delete from signal_listener where account_id = ? and instance_id = ?", accountId, instance);
     }
 
-    /** Renews this instance's heartbeat, which every listener row of it counts by: one row. */
+    /**
+     * Renews this instance's heartbeat, which every listener row of it counts by: one row. True
+     * when there was none to renew, or it had expired: it lapsed (a database outage, a long pause) and the
+     * housekeeping may have purged this instance's listener rows with it, so the caller writes
+     * them again for the channels it holds.
+     */
     @Override
-    public void renewAll() {
-        Timestamp until = Timestamp.from(clock.instant().plus(ttl));
-        if (jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance) == 0) {
-            try {
-                jdbc.update("insert into signal_instance (instance_id, expires_at) values (?, ?)", instance, until);
-            } catch (DataIntegrityViolationException raced) {
-                jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance);
+    public boolean renewAll() {
+        Instant now = clock.instant();
+        Timestamp until = Timestamp.from(now.plus(ttl));
+        boolean lapsed = false;
+        // renewed only while it has not expired: an expired one may already have cost us our rows
+        if (jdbc.update("update signal_instance set expires_at = ? where instance_id = ? and expires_at > ?",
+                until, instance, Timestamp.from(now)) == 0) {
+            lapsed = beating;
+            if (jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance) == 0) {
+                try {
+                    jdbc.update("insert into signal_instance (instance_id, expires_at) values (?, ?)", instance, until);
+                } catch (DataIntegrityViolationException raced) {
+                    jdbc.update("update signal_instance set expires_at = ? where instance_id = ?", until, instance);
+                }
             }
         }
         beating = true;
+        return lapsed;
     }
 
     /** True when some instance holds a listening channel of the user with this lower-case key. */

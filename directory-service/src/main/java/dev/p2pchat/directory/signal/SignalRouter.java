@@ -63,7 +63,8 @@ final class SignalRouter {
 
         boolean listening(String usernameKey);
 
-        void renewAll();
+        /** Renews this instance's heartbeat; true when it had lapsed (see {@link ListenerRecords#renewAll}). */
+        boolean renewAll();
 
         void forgetAll();
     }
@@ -94,6 +95,8 @@ final class SignalRouter {
     private final MeterRegistry registry;
     private final Counter republished;
     private final Counter skipped;
+    private final Counter failed;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SignalRouter.class);
 
     SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Clock clock,
                  SignalProperties settings, MeterRegistry registry) {
@@ -121,6 +124,9 @@ final class SignalRouter {
                 .description("Listening channels asked to publish their presence again (none to keep)").register(registry);
         this.skipped = Counter.builder("p2pchat.signal.sweep.skipped")
                 .description("Sweep slices whose database work was dropped because the database was behind")
+                .register(registry);
+        this.failed = Counter.builder("p2pchat.signal.sweep.failed")
+                .description("Sweep database work (heartbeat, presence kept) that failed; each is logged")
                 .register(registry);
         bus.subscribe(this::deliver);
     }
@@ -475,13 +481,38 @@ final class SignalRouter {
             try {
                 databaseWork.execute(() -> {
                     if (beat) {
-                        listeners.renewAll();
+                        heartbeat();
                     }
-                    keepPresence(keeping);
+                    try {
+                        keepPresence(keeping);
+                    } catch (RuntimeException e) {
+                        failed.increment();
+                        log.warn("Keeping presence for the listening channels failed: {}", e.toString());
+                    }
                 });
             } catch (RejectedExecutionException behind) {
                 skipped.increment(); // the database is this far behind: the next interval renews them
             }
+        }
+    }
+
+    /** Renews this instance's heartbeat; after a lapse, writes the listener rows of its channels again. */
+    private void heartbeat() {
+        try {
+            if (listeners.renewAll()) {
+                Map<Long, Boolean> accounts = new HashMap<>();
+                for (Channel channel : List.copyOf(byId.values())) {
+                    if (channel.listening && !channel.closed) {
+                        accounts.put(channel.accountId, Boolean.TRUE);
+                    }
+                }
+                accounts.keySet().forEach(listeners::started);
+                log.warn("This instance's listener heartbeat had lapsed; wrote the rows of {} listening users again",
+                        accounts.size());
+            }
+        } catch (RuntimeException e) {
+            failed.increment();
+            log.warn("Renewing this instance's listener heartbeat failed: {}", e.toString());
         }
     }
 

@@ -98,4 +98,17 @@ class ListenerRecordsTest {
         assertThat(jdbc.queryForList("select account_id from signal_listener", Long.class)).containsExactly(2L);
         assertThat(there.listening("user2")).isTrue();
     }
+
+    @Test
+    void aHeartbeatThatExpiredOrWasPurgedSaysSoWhenRenewed() {
+        here.started(1);
+        assertThat(here.renewAll()).as("beating").isFalse();
+        clock.advance(TTL.plusSeconds(1));
+        assertThat(here.renewAll()).as("expired: its rows may be gone").isTrue();
+        assertThat(here.renewAll()).isFalse();
+
+        jdbc.update("delete from signal_instance");
+        assertThat(here.renewAll()).as("purged").isTrue();
+        assertThat(new ListenerRecords(jdbc, clock, TTL).renewAll()).as("an instance's first beat").isFalse();
+    }
 }

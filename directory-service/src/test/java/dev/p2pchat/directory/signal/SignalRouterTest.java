@@ -22,6 +22,7 @@ class SignalRouterTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-29T12:00:00Z"));
     private final Set<Long> listening = new HashSet<>();
+    private boolean heartbeatLapsed;
     private RelayOffers.Point relay = new RelayOffers.Point(null, 8082);
     private int minted;
     /** What the sweeps asked presence to keep, and the keys presence has nothing for. */
@@ -71,7 +72,8 @@ class SignalRouterTest {
         }
 
         @Override
-        public void renewAll() {
+        public boolean renewAll() {
+            return heartbeatLapsed;
         }
 
         @Override
@@ -500,7 +502,7 @@ class SignalRouterTest {
             }
 
             @Override
-            public void renewAll() {
+            public boolean renewAll() {
                 throw new AssertionError("must not run");
             }
 
@@ -518,5 +520,18 @@ class SignalRouterTest {
         assertThat(link.pings).isEqualTo(1);
         assertThat(kept).isEmpty();
         assertThat(registry.counter("p2pchat.signal.sweep.skipped").count()).isEqualTo(1);
+    }
+
+    @Test
+    void afterTheHeartbeatLapsedTheListenerRowsOfEveryOpenListeningChannelAreWrittenAgain() {
+        open(1, "alice", true);
+        open(2, "bob", true);
+        open(3, "carol", false);
+        listening.clear(); // purged with the lapsed heartbeat
+        heartbeatLapsed = true;
+
+        router.sweep();
+
+        assertThat(listening).containsExactlyInAnyOrder(1L, 2L);
     }
 }

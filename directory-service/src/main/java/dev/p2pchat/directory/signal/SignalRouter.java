@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The signalling rules (docs/PROTOCOL.md, section 12), apart from any WebSocket: which channels
@@ -38,6 +41,8 @@ import java.util.concurrent.RejectedExecutionException;
  * this instance and to every other; each instance delivers to its own channels.
  */
 final class SignalRouter {
+
+    private static final Logger log = LoggerFactory.getLogger(SignalRouter.class);
 
     static final int MAX_CHANNELS_PER_USER = 4;
     static final int MAX_ATTEMPTS = 16;
@@ -96,7 +101,6 @@ final class SignalRouter {
     private final Counter republished;
     private final Counter skipped;
     private final Counter failed;
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SignalRouter.class);
 
     SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Clock clock,
                  SignalProperties settings, MeterRegistry registry) {
@@ -500,13 +504,13 @@ final class SignalRouter {
     private void heartbeat() {
         try {
             if (listeners.renewAll()) {
-                Map<Long, Boolean> accounts = new HashMap<>();
+                Set<Long> accounts = new HashSet<>();
                 for (Channel channel : List.copyOf(byId.values())) {
                     if (channel.listening && !channel.closed) {
-                        accounts.put(channel.accountId, Boolean.TRUE);
+                        accounts.add(channel.accountId);
                     }
                 }
-                accounts.keySet().forEach(listeners::started);
+                accounts.forEach(listeners::started);
                 log.warn("This instance's listener heartbeat had lapsed; wrote the rows of {} listening users again",
                         accounts.size());
             }

@@ -44,6 +44,9 @@ final class SignalRouter {
 
     private static final Logger log = LoggerFactory.getLogger(SignalRouter.class);
 
+    /** Asks a listening channel to publish its presence again (docs/PROTOCOL.md, 12.4). */
+    private static final String REPUBLISH = "{\"type\":\"republish\"}";
+
     static final int MAX_CHANNELS_PER_USER = 4;
     static final int MAX_ATTEMPTS = 16;
     static final Duration ATTEMPT_TTL = Duration.ofSeconds(60);
@@ -101,11 +104,6 @@ final class SignalRouter {
     private final Counter republished;
     private final Counter skipped;
     private final Counter failed;
-
-    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Clock clock,
-                 SignalProperties settings, MeterRegistry registry) {
-        this(bus, relays, listeners, presences, Runnable::run, clock, settings, registry);
-    }
 
     /**
      * {@code databaseWork} runs the sweep's database statements (the listener heartbeat, the
@@ -218,8 +216,7 @@ final class SignalRouter {
             listeners.stopped(channel.accountId);
         } else if (keepsPresence) {
             // the presence they keep may be the closed one's address (one per user): theirs replaces it
-            String republish = json(Map.of("type", "republish"));
-            stillListening.forEach(other -> other.link.send(republish));
+            stillListening.forEach(other -> other.link.send(REPUBLISH));
         }
     }
 
@@ -462,7 +459,8 @@ final class SignalRouter {
         long idleMillis = settings.idleTimeout().toMillis();
         long heardWithin = settings.pingInterval().toMillis() * 3 / 2;
         Map<String, List<Channel>> keeping = new HashMap<>();
-        for (Channel channel : List.copyOf(byId.values())) {
+        // weakly consistent: no copy of every channel each second for the slice's share of them
+        for (Channel channel : byId.values()) {
             if (Math.floorMod(channel.id.hashCode(), slices) != slice) {
                 continue;
             }
@@ -505,7 +503,7 @@ final class SignalRouter {
         try {
             if (listeners.renewAll()) {
                 Set<Long> accounts = new HashSet<>();
-                for (Channel channel : List.copyOf(byId.values())) {
+                for (Channel channel : byId.values()) {
                     if (channel.listening && !channel.closed) {
                         accounts.add(channel.accountId);
                     }
@@ -532,10 +530,9 @@ final class SignalRouter {
         if (missing.isEmpty()) {
             return;
         }
-        String republish = json(Map.of("type", "republish"));
         for (String key : missing) {
             for (Channel channel : keeping.getOrDefault(key, List.of())) {
-                channel.link.send(republish);
+                channel.link.send(REPUBLISH);
             }
         }
         republished.increment(missing.size());

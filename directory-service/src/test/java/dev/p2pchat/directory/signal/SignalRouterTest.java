@@ -80,7 +80,8 @@ class SignalRouterTest {
         public void forgetAll() {
             listening.clear();
         }
-    }, presences, clock, new SignalProperties(100, pingInterval, pingInterval.multipliedBy(3)), new SimpleMeterRegistry());
+    }, presences, Runnable::run, clock, new SignalProperties(100, pingInterval, pingInterval.multipliedBy(3)),
+            new SimpleMeterRegistry());
     }
 
     /** A link that records what the channel was sent and how it was closed. */

@@ -34,15 +34,19 @@ class SignalConfig implements WebSocketConfigurer {
     }
 
     /**
-     * The container's buffers, each held by every open channel for its whole life: text arrives in
-     * parts of at most 4 Ki characters (the handler refuses a message past 4 KiB), the input in
-     * reads of 1 KiB (binary frames are refused anyway). 8 KiB each cost 20 KiB more per channel,
-     * 2 GB at 100,000 channels. Asynchronous sends give up after {@link SessionLink#SEND_TIMEOUT_MILLIS}.
+     * The container's message buffers, each held by every open channel for its whole life: text
+     * arrives in parts of at most {@value #TEXT_BUFFER_CHARS} characters, which the handler joins
+     * (refusing a message past 4 KiB), and binary frames, refused anyway, in parts of 1 KiB. A
+     * buffer as large as the largest frame would cost 6 KiB more per channel, 600 MB at 100,000
+     * channels; most frames fit in one part. Asynchronous sends give up after
+     * {@link SessionLink#SEND_TIMEOUT_MILLIS}.
      */
+    static final int TEXT_BUFFER_CHARS = 1024;
+
     @Bean
     static ServletServerContainerFactoryBean signalContainer() {
         ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        container.setMaxTextMessageBufferSize(Signal.MAX_FRAME_BYTES);
+        container.setMaxTextMessageBufferSize(TEXT_BUFFER_CHARS);
         container.setMaxBinaryMessageBufferSize(1024);
         container.setAsyncSendTimeout(SessionLink.SEND_TIMEOUT_MILLIS);
         return container;

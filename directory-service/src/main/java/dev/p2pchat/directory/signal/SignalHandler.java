@@ -53,15 +53,19 @@ final class SignalHandler implements WebSocketHandler {
         }
         if (message instanceof TextMessage text) {
             String part = text.getPayload();
+            if (text.isLast() && channel.partial.isEmpty()) {
+                router.received(channel, part); // the usual frame: whole in one part
+                return;
+            }
             if (channel.partial.length() + part.length() > Signal.MAX_FRAME_BYTES) {
-                channel.partial.setLength(0);
+                forget(channel.partial);
                 router.invalid(channel, true);
                 return;
             }
             channel.partial.append(part);
             if (text.isLast()) {
                 String frame = channel.partial.toString();
-                channel.partial.setLength(0);
+                forget(channel.partial);
                 router.received(channel, frame);
             }
         } else if (message instanceof BinaryMessage binary) {
@@ -84,6 +88,12 @@ final class SignalHandler implements WebSocketHandler {
         if (channel != null) {
             router.closed(channel);
         }
+    }
+
+    /** Empties the parts joined so far, and gives back their room: the channel lives for days. */
+    private static void forget(StringBuilder partial) {
+        partial.setLength(0);
+        partial.trimToSize();
     }
 
     @Override

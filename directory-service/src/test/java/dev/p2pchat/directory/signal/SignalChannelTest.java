@@ -233,6 +233,27 @@ class SignalChannelTest {
         }
     }
 
+    /** The container hands over text in parts of its buffer's size; the handler joins them. */
+    @Test
+    void aFrameLongerThanTheContainersBufferArrivesWhole() throws Exception {
+        try (SignalClient listener = SignalClient.listening(port, bobToken);
+             SignalClient dialer = SignalClient.dialing(port, aliceToken)) {
+            listener.next();
+            dialer.next();
+            String pad = "x".repeat(3 * SignalConfig.TEXT_BUFFER_CHARS);
+
+            dialer.send(message("connect", bob, ATTEMPT, "addresses",
+                    List.of(Map.of("host", "203.0.113.5", "port", 40000, "kind", "observed")), "pad", pad));
+            dialer.send(message("sync", bob, ATTEMPT, "n", 1));
+
+            JsonNode connect = listener.next();
+            assertThat(connect.get("type").asString()).isEqualTo("connect");
+            assertThat(connect.get("from").asString()).isEqualTo(alice);
+            assertThat(connect.get("addresses").get(0).get("port").asInt()).isEqualTo(40000);
+            assertThat(listener.next().get("type").asString()).as("the next frame, whole in one part").isEqualTo("sync");
+        }
+    }
+
     @Test
     void anOversizeFrameClosesTheChannelAtOnce() throws Exception {
         try (SignalClient client = SignalClient.dialing(port, aliceToken)) {
@@ -287,5 +308,14 @@ class SignalChannelTest {
         var tomcat = (org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer();
         Object maxConnections = tomcat.getTomcat().getConnector().getProperty("maxConnections");
         assertThat(Integer.parseInt(maxConnections.toString())).isGreaterThan(settings.maxChannels());
+    }
+
+    /** Every channel holds its connection's buffers for days: smaller than Tomcat's 8 KiB each. */
+    @Test
+    void eachConnectionHoldsSmallBuffers() {
+        var tomcat = (org.springframework.boot.tomcat.TomcatWebServer) context.getWebServer();
+        var connector = tomcat.getTomcat().getConnector();
+        assertThat(Integer.parseInt(connector.getProperty("socket.appReadBufSize").toString())).isEqualTo(2048);
+        assertThat(Integer.parseInt(connector.getProperty("socket.appWriteBufSize").toString())).isEqualTo(4096);
     }
 }

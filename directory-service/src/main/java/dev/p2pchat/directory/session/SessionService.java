@@ -29,7 +29,7 @@ public class SessionService {
     private final Duration ttl;
     private final Clock clock;
     private final DirectoryMetrics metrics;
-    /** Tokens recently found valid, by hash; null when the cache is off. */
+    /** Tokens recently found valid, by {@link Tokens#revocationKey}; null when the cache is off. */
     private final Cache<String, ValidToken> validated;
 
     public SessionService(AccountService accounts, SessionTokenRepository tokens, TokenChecks checks,
@@ -77,10 +77,11 @@ public class SessionService {
     }
 
     /**
-     * The user behind a bearer token, or {@link InvalidTokenException}. A token found valid is remembered for
-     * {@code directory.token.cache-ttl} (2 s), so busy clients do not cost a database round
-     * trip per call; a revocation through another instance therefore holds within that time,
-     * through this one at once.
+     * The user behind a bearer token, or {@link InvalidTokenException}. A token found valid is
+     * remembered for {@code directory.token.cache-ttl} (60 s), longer than a peer's 20-s presence
+     * renewal, so a peer's calls do not each cost a database round trip. A logout through this
+     * instance holds here at once; through another, as soon as the instances' bus tells of it
+     * ({@link #forget}), or within that time if this instance's bus was down and did not notice.
      */
     public AuthenticatedUser verify(String token) {
         return verifyToken(token).user();
@@ -107,14 +108,12 @@ public class SessionService {
         }
         String hash = Tokens.hash(token);
         Instant now = clock.instant();
-        ValidToken cached = validated == null ? null : validated.getIfPresent(hash);
-        if (cached != null && cached.expiresAt().isAfter(now)) {
-            return cached;
-        }
-        ValidToken valid = checks.findValid(hash, now)
-                .orElseThrow(() -> new InvalidTokenException("The bearer token is unknown, expired or revoked."));
-        if (validated != null) {
-            validated.put(hash, valid);
+        // loaded atomically per key: a revocation that arrives during the query waits for it and
+        // then removes what it loaded, so a revoked token is never remembered as valid
+        ValidToken valid = validated == null ? checks.findValid(hash, now).orElse(null)
+                : validated.get(Tokens.revocationKey(hash), key -> checks.findValid(hash, now).orElse(null));
+        if (valid == null || !valid.expiresAt().isAfter(now)) {
+            throw new InvalidTokenException("The bearer token is unknown, expired or revoked.");
         }
         return valid;
     }
@@ -125,9 +124,26 @@ public class SessionService {
      */
     public void logout(AuthenticatedUser user) {
         tokens.revoke(user.tokenHash());
-        if (validated != null) {
-            validated.invalidate(user.tokenHash());
-        }
+        forget(revocationKey(user.tokenHash()));
         events.publishEvent(new LoggedOut(user.accountId(), user.username(), user.tokenHash()));
+    }
+
+    /** What identifies a token between instances: a hash of its stored hash, never the hash itself. */
+    public static String revocationKey(String tokenHash) {
+        return Tokens.revocationKey(tokenHash);
+    }
+
+    /** A token was revoked (through any instance): the next call with it asks the database. */
+    public void forget(String revocationKey) {
+        if (validated != null) {
+            validated.invalidate(revocationKey);
+        }
+    }
+
+    /** Revocations may have been missed (the instances' bus was down): every token is checked again. */
+    public void forgetAll() {
+        if (validated != null) {
+            validated.invalidateAll();
+        }
     }
 }

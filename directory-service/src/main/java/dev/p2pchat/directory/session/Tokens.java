@@ -27,6 +27,20 @@ final class Tokens {
         return token != null && FORMAT.matcher(token).matches();
     }
 
+    /**
+     * What identifies a token between instances (on the bus that tells them of a logout): a hash
+     * of its stored hash, never the hash itself; also the key of the token cache.
+     */
+    static String revocationKey(String tokenHash) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(("p2pchat-signal:" + tokenHash).getBytes(StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     static String hash(String token) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));

@@ -13,7 +13,7 @@ final class InMemorySignalBus implements SignalBus {
     }
 
     @Override
-    public void subscribe(Consumer<Envelope> receiver) {
+    public void subscribe(Consumer<Envelope> receiver, Runnable resumed) {
         this.receiver = receiver;
     }
 

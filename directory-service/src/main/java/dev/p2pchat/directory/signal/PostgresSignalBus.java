@@ -35,6 +35,7 @@ final class PostgresSignalBus implements SignalBus {
     private final String password;
     private final Thread listener;
     private volatile Consumer<Envelope> receiver = envelope -> { };
+    private volatile Runnable resumed = () -> { };
     private volatile boolean closed;
     private volatile Connection connection;
     private volatile boolean listening;
@@ -68,8 +69,9 @@ final class PostgresSignalBus implements SignalBus {
     }
 
     @Override
-    public void subscribe(Consumer<Envelope> receiver) {
+    public void subscribe(Consumer<Envelope> receiver, Runnable resumed) {
         this.receiver = receiver;
+        this.resumed = resumed;
     }
 
     @Override
@@ -79,6 +81,7 @@ final class PostgresSignalBus implements SignalBus {
 
     private void listen() {
         Duration backoff = Duration.ofSeconds(1);
+        boolean failed = false;
         while (!closed) {
             try (Connection open = DriverManager.getConnection(url, username, password)) {
                 connection = open;
@@ -90,6 +93,14 @@ final class PostgresSignalBus implements SignalBus {
                 }
                 listening = true;
                 backoff = Duration.ofSeconds(1);
+                if (failed) {
+                    failed = false;
+                    try {
+                        resumed.run();
+                    } catch (RuntimeException e) {
+                        log.error("Signalling bus: catching up after the reconnection failed", e);
+                    }
+                }
                 PGConnection notifications = open.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
@@ -102,6 +113,7 @@ final class PostgresSignalBus implements SignalBus {
                 }
             } catch (SQLException | RuntimeException e) {
                 listening = false;
+                failed = true;
                 if (closed) {
                     return;
                 }

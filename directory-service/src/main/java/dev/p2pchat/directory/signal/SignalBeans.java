@@ -62,9 +62,9 @@ class SignalBeans {
     }
 
     @Bean
-    SignalRouter signalRouter(SignalBus bus, RelayOffers relays, ListenerRecords listeners, PresenceService presence,
-                              ExecutorService signalDatabaseWork, Clock clock, SignalProperties settings,
-                              MeterRegistry registry, Environment environment) {
+    SignalRouter signalRouter(SignalBus bus, SessionService sessions, RelayOffers relays, ListenerRecords listeners,
+                              PresenceService presence, ExecutorService signalDatabaseWork, Clock clock,
+                              SignalProperties settings, MeterRegistry registry, Environment environment) {
         checkConnections(settings, environment);
         SignalRouter.Relays relaySource = new SignalRouter.Relays() {
             @Override
@@ -88,7 +88,19 @@ class SignalBeans {
                 return presence.ttl();
             }
         };
-        return new SignalRouter(bus, relaySource, listeners, presences, signalDatabaseWork, clock, settings, registry);
+        SignalRouter.Revocations revocations = new SignalRouter.Revocations() {
+            @Override
+            public void forget(String tokenKey) {
+                sessions.forget(tokenKey);
+            }
+
+            @Override
+            public void forgetAll() {
+                sessions.forgetAll();
+            }
+        };
+        return new SignalRouter(bus, revocations, relaySource, listeners, presences, signalDatabaseWork, clock,
+                settings, registry);
     }
 
     /**

@@ -13,8 +13,11 @@ interface SignalBus extends AutoCloseable {
     /** Sends an envelope to every instance; never blocks on a recipient. */
     void publish(Envelope envelope);
 
-    /** Where this instance hears envelopes; set once, before the first publish. */
-    void subscribe(Consumer<Envelope> receiver);
+    /**
+     * Where this instance hears envelopes; set once, before the first publish. {@code resumed}
+     * runs when the bus hears again after its connection failed: what was sent meanwhile is lost.
+     */
+    void subscribe(Consumer<Envelope> receiver, Runnable resumed);
 
     /** True when other instances may hold channels (so local knowledge is not the whole picture). */
     boolean shared();

@@ -2,12 +2,10 @@ package dev.p2pchat.directory.signal;
 
 import dev.p2pchat.directory.account.Account;
 import dev.p2pchat.directory.relay.RelayOffers;
+import dev.p2pchat.directory.session.SessionService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,10 +13,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -86,7 +82,20 @@ final class SignalRouter {
         Duration ttl();
     }
 
+    /**
+     * Tokens this instance may remember as valid ({@code SessionService}'s cache): told of every
+     * logout the bus carries, from whichever instance.
+     */
+    interface Revocations {
+        /** The token with this key ({@link #tokenKey}) was revoked. */
+        void forget(String tokenKey);
+
+        /** Revocations may have been lost (the bus was down). */
+        void forgetAll();
+    }
+
     private final SignalBus bus;
+    private final Revocations revocations;
     private final Relays relays;
     private final Listeners listeners;
     private final Presences presences;
@@ -109,10 +118,11 @@ final class SignalRouter {
      * {@code databaseWork} runs the sweep's database statements (the listener heartbeat, the
      * presence kept): off the sweep's thread, so that a slow database never delays the pings.
      */
-    SignalRouter(SignalBus bus, Relays relays, Listeners listeners, Presences presences, Executor databaseWork,
-                 Clock clock, SignalProperties settings, MeterRegistry registry) {
+    SignalRouter(SignalBus bus, Revocations revocations, Relays relays, Listeners listeners, Presences presences,
+                 Executor databaseWork, Clock clock, SignalProperties settings, MeterRegistry registry) {
         this.databaseWork = databaseWork;
         this.bus = bus;
+        this.revocations = revocations;
         this.relays = relays;
         this.listeners = listeners;
         this.presences = presences;
@@ -130,7 +140,7 @@ final class SignalRouter {
         this.failed = Counter.builder("p2pchat.signal.sweep.failed")
                 .description("Sweep database work (heartbeat, presence kept) that failed; each is logged")
                 .register(registry);
-        bus.subscribe(this::deliver);
+        bus.subscribe(this::deliver, revocations::forgetAll);
     }
 
     /** True when this instance holds as many channels as it may. */
@@ -396,6 +406,9 @@ final class SignalRouter {
 
     /** Delivers an envelope to this instance's matching channels. */
     void deliver(Envelope envelope) {
+        if (envelope.kind() == Envelope.Kind.CLOSE && envelope.attempt() != null) {
+            revocations.forget(envelope.attempt());
+        }
         List<Channel> targets = local(envelope.to());
         if (targets.isEmpty()) {
             return;
@@ -546,12 +559,6 @@ final class SignalRouter {
 
     /** What identifies a token on the bus: a hash of its stored hash, never the hash itself. */
     static String tokenKey(String tokenHash) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("p2pchat-signal:" + tokenHash).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest, 0, 16).toLowerCase(Locale.ROOT);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return SessionService.revocationKey(tokenHash);
     }
 }

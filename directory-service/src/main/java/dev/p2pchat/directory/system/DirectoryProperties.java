@@ -52,18 +52,20 @@ public record DirectoryProperties(
 
     /**
      * Lifetime of a bearer token issued at login, and how long an instance may keep a token it
-     * has checked without asking the database again (0 turns that off). A token revoked through
-     * another instance is refused everywhere after at most {@code cacheTtl}.
+     * has checked without asking the database again (0 turns that off): longer than a peer's
+     * 20-s presence renewal, so that renewals do not each cost a query. A logout reaches the
+     * other instances over their bus at once; {@code cacheTtl} bounds it only if an instance's
+     * bus connection died unnoticed.
      */
-    public record Token(@NotNull @DefaultValue("12h") Duration ttl, @NotNull @DefaultValue("2s") Duration cacheTtl) {
+    public record Token(@NotNull @DefaultValue("12h") Duration ttl, @NotNull @DefaultValue("60s") Duration cacheTtl) {
         @AssertTrue(message = "must be positive")
         public boolean isTtlPositive() {
             return ttl != null && !ttl.isNegative() && !ttl.isZero();
         }
 
-        @AssertTrue(message = "must be between 0 and 5 seconds")
-        public boolean isCacheTtlAtMostFiveSeconds() {
-            return cacheTtl != null && !cacheTtl.isNegative() && cacheTtl.compareTo(Duration.ofSeconds(5)) <= 0;
+        @AssertTrue(message = "must be between 0 and 5 minutes")
+        public boolean isCacheTtlAtMostFiveMinutes() {
+            return cacheTtl != null && !cacheTtl.isNegative() && cacheTtl.compareTo(Duration.ofMinutes(5)) <= 0;
         }
     }
 

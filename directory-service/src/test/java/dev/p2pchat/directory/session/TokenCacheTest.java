@@ -20,7 +20,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Checked tokens are remembered briefly; revocation on this instance holds at once. */
+/** Checked tokens are remembered; a revocation, through this instance or told by another, holds at once. */
 class TokenCacheTest {
 
     private static final String TOKEN = "T".repeat(43);
@@ -62,6 +62,57 @@ class TokenCacheTest {
         AuthenticatedUser alice = sessions.verify(TOKEN);
 
         sessions.logout(alice);
+        when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
+
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void aRevocationToldByAnotherInstanceHoldsAtOnce() {
+        valid(clock.instant().plusSeconds(3600));
+        SessionService sessions = service(Duration.ofSeconds(60));
+        sessions.verify(TOKEN);
+        when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
+
+        sessions.forget(SessionService.revocationKey(Tokens.hash(TOKEN)));
+
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    @Test
+    void afterTheBusWasDownEveryTokenIsCheckedAgain() {
+        valid(clock.instant().plusSeconds(3600));
+        SessionService sessions = service(Duration.ofSeconds(60));
+        sessions.verify(TOKEN);
+        when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
+
+        sessions.forgetAll();
+
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
+    }
+
+    /** A revocation during the check waits for it, then removes what it loaded. */
+    @Test
+    void aRevocationDuringTheCheckIsNotUndoneByIt() throws Exception {
+        SessionService sessions = service(Duration.ofSeconds(60));
+        java.util.concurrent.CountDownLatch querying = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch revoked = new java.util.concurrent.CountDownLatch(1);
+        when(checks.findValid(anyString(), any())).thenAnswer(call -> {
+            querying.countDown();
+            revoked.await(200, java.util.concurrent.TimeUnit.MILLISECONDS); // the revocation waits: times out
+            return Optional.of(new ValidToken(7, "alice", Tokens.hash(TOKEN), clock.instant().plusSeconds(3600)));
+        });
+        Thread check = new Thread(() -> sessions.verify(TOKEN));
+        check.start();
+        querying.await();
+
+        Thread revocation = new Thread(() -> {
+            sessions.forget(SessionService.revocationKey(Tokens.hash(TOKEN)));
+            revoked.countDown();
+        });
+        revocation.start();
+        check.join();
+        revocation.join();
         when(checks.findValid(anyString(), any())).thenReturn(Optional.empty());
 
         assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);

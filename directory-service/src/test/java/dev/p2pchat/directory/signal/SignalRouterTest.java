@@ -42,10 +42,23 @@ class SignalRouterTest {
             return Duration.ofSeconds(60);
         }
     };
+    private final List<String> forgotten = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final SignalRouter.Revocations revocations = new SignalRouter.Revocations() {
+        @Override
+        public void forget(String tokenKey) {
+            forgotten.add(tokenKey);
+        }
+
+        @Override
+        public void forgetAll() {
+            forgotten.add("*");
+        }
+    };
+
     private final SignalRouter router = router(Duration.ofSeconds(20));
 
     private SignalRouter router(Duration pingInterval) {
-        return new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
+        return new SignalRouter(new InMemorySignalBus(), revocations, new SignalRouter.Relays() {
         @Override
         public RelayOffers.Point point() {
             return relay;
@@ -147,6 +160,14 @@ class SignalRouterTest {
 
         relay = null;
         assertThat(open(2, "bob", false).link().last().get("relay").isNull()).isTrue();
+    }
+
+    /** The token cache of every instance hears of every logout, whether or not it holds a channel of that user. */
+    @Test
+    void aLogoutReachesTheTokenCacheEvenWhereTheUserHasNoChannel() {
+        router.revoked("Carol", "stored-hash-of-carols-token");
+
+        assertThat(forgotten).containsExactly(SignalRouter.tokenKey("stored-hash-of-carols-token"));
     }
 
     @Test
@@ -478,7 +499,7 @@ class SignalRouterTest {
     @Test
     void aDatabaseTooFarBehindDropsASlicesPresenceWorkButNeverThePings() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        SignalRouter behind = new SignalRouter(new InMemorySignalBus(), new SignalRouter.Relays() {
+        SignalRouter behind = new SignalRouter(new InMemorySignalBus(), revocations, new SignalRouter.Relays() {
             @Override
             public RelayOffers.Point point() {
                 return null;

@@ -88,6 +88,28 @@ class ListenerRecordsTest {
         assertThat(here.listening("user1")).isTrue();
     }
 
+    /** More than two of the housekeeping's batches of 500, spread between two dead instances and a living one. */
+    @Test
+    void theHousekeepingPurgesManyRowsOfDeadInstancesInBatches() {
+        ListenerRecords gone = new ListenerRecords(jdbc, clock, TTL);
+        for (long id = 4; id <= 1_300; id++) {
+            jdbc.update("insert into account (id, username, username_key, password_hash, created_at) values (?, ?, ?, 'x', ?)",
+                    id, "user" + id, "user" + id, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+        }
+        for (long id = 1; id <= 1_300; id++) {
+            (id % 3 == 0 ? here : id % 3 == 1 ? there : gone).started(id);
+        }
+        clock.advance(Duration.ofSeconds(50));
+        here.renewAll();
+        clock.advance(Duration.ofSeconds(20));
+
+        new Housekeeping(jdbc, clock).purgeExpired();
+
+        assertThat(jdbc.queryForObject("select count(*) from signal_listener", Long.class)).isEqualTo(433L);
+        assertThat(jdbc.queryForObject("select count(*) from signal_listener where mod(account_id, 3) <> 0", Long.class))
+                .isZero();
+    }
+
     @Test
     void aStoppingInstanceForgetsItsRows() {
         here.started(1);

@@ -146,7 +146,21 @@ command -v wormhole >/dev/null || need_packages+=(magic-wormhole)
 [[ -f /usr/lib/python3/dist-packages/twisted/plugins/magic_wormhole_mailbox.py ]] \
     || need_packages+=(python3-magic-wormhole-mailbox-server)
 command -v unshare >/dev/null || need_packages+=(util-linux)
-install_packages "${need_packages[@]}"
+# Quick mode (CI): what is first needed after the directories are up (the load generators and
+# the baselines) installs in the background while the jars, harnesses and databases are made.
+LATE_INSTALL_PID=
+if [[ $MODE == quick ]]; then
+    early=() late=()
+    for p in "${need_packages[@]}"; do
+        case $p in iproute2|curl|unzip|util-linux) early+=("$p") ;; *) late+=("$p") ;; esac
+    done
+    install_packages "${early[@]}"
+    if (( ${#late[@]} )); then
+        ( WORK=$WORK/late; mkdir -p "$WORK"; install_packages "${late[@]}" ) & LATE_INSTALL_PID=$!
+    fi
+else
+    install_packages "${need_packages[@]}"
+fi
 command -v javac >/dev/null || die "javac (a JDK 17+) is needed"
 unshare -n true 2>/dev/null || die "unshare -n (a network namespace for the magic-wormhole pair) needs root or user namespaces"
 
@@ -289,6 +303,10 @@ SMALL_PID=$DIR_PID
 await_healthy dir-small "$SMALL_PORT" "$t_small" "$SMALL_PID"
 BIG_URL=http://127.0.0.1:$BIG_PORT
 SMALL_URL=http://127.0.0.1:$SMALL_PORT
+
+if [[ -n $LATE_INSTALL_PID ]]; then
+    wait "$LATE_INSTALL_PID" || die "installing the packages failed (see $WORK/late/apt.log)"
+fi
 
 # ============================================================================= startup
 if [[ $SCOPE == all ]]; then   # (not indented: the block is the same in both scopes)
@@ -827,28 +845,47 @@ wait "$FLOOD_PID" 2>/dev/null || true
 forget "$FLOOD_PID"
 record_wrk flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=0 ok=0 err_connect=0 err_read=0 err_write=0 err_timeout=0 err_status=0')"
 
-# ============================================================================= done measuring
-stop_group "$BIG_PID" 30; forget "$BIG_PID"
-stop_group "$SMALL_PID" 30; forget "$SMALL_PID"
-
 # ============================================================================= durability
 # What WRITE_DELAY=0 (an acknowledged commit is on disk) costs: registrations one after the other
 # on a fresh database, the directory's own JDBC URL vs the same without WRITE_DELAY (H2's default
 # lets a commit wait up to 500 ms to be written). BCrypt cost 4, so that the disk dominates.
-log "durability: sequential registrations, WRITE_DELAY=0 (the directory's URL) vs H2's default write delay"
-for variant in durable delayed; do
-    db=$WORK/db-$variant
+declare -A REG_PID REG_PORT REG_T0
+start_reg_directory() { # VARIANT (durable or delayed): starts its directory on a fresh database
+    local variant=$1 db=$WORK/db-$1 url=()
     mkdir -p "$db"
-    port=$(free_port)
-    url=()
+    REG_PORT[$variant]=$(free_port)
     [[ $variant == durable ]] || url=(SPRING_DATASOURCE_URL="jdbc:h2:file:$db/directory;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE")
-    t0=$(now_ns)
+    REG_T0[$variant]=$(now_ns)
     # shellcheck disable=SC2086
-    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="$port" DIRECTORY_BCRYPT_COST=4 \
+    start "dir-$variant" env DIRECTORY_DATA_DIR="$db" SERVER_PORT="${REG_PORT[$variant]}" DIRECTORY_BCRYPT_COST=4 \
         "${BENCH_DIRECTORY_ENV[@]}" "${url[@]}" \
         java $DIRECTORY_JAVA_OPTS -jar "$DIR_JAR"
-    pid=$STARTED_PID
-    await_healthy "dir-$variant" "$port" "$t0" "$pid"
+    REG_PID[$variant]=$STARTED_PID
+}
+
+# ============================================================================= done measuring
+if [[ $MODE == quick ]]; then
+    # quick (numbers that mean little): both durability directories start while the measured
+    # ones stop, rather than each start and stop in turn on a quiet machine as in a full run; and
+    # the big one is not given the time to finish the logins the flood left queued (BCrypt cost
+    # 12 on one thread: some 20 s of graceful shutdown that nobody reads), 2 s and then KILL
+    start_reg_directory durable
+    start_reg_directory delayed
+    stop_group "$BIG_PID" 2 & stop_big=$!
+    stop_group "$SMALL_PID" 30
+    wait "$stop_big" || true
+    forget "$BIG_PID"; forget "$SMALL_PID"
+else
+    stop_group "$BIG_PID" 30; forget "$BIG_PID"
+    stop_group "$SMALL_PID" 30; forget "$SMALL_PID"
+fi
+
+log "durability: sequential registrations, WRITE_DELAY=0 (the directory's URL) vs H2's default write delay"
+for variant in durable delayed; do
+    [[ $MODE == quick ]] || start_reg_directory "$variant"
+    port=${REG_PORT[$variant]}
+    pid=${REG_PID[$variant]}
+    await_healthy "dir-$variant" "$port" "${REG_T0[$variant]}" "$pid"
     wrk -t1 -c1 -d"$WRK_WARMUP"s --timeout 10s -s "$HERE/lua/register.lua" "http://127.0.0.1:$port" -- "warm" \
         >"$WORK/reg-$variant-warm.wrk" 2>&1 || die "wrk (registrations) failed (see $WORK/reg-$variant-warm.wrk)"
     wrk -t1 -c1 -d"$WRK_SECONDS"s --timeout 10s -s "$HERE/lua/register.lua" "http://127.0.0.1:$port" -- "reg" \

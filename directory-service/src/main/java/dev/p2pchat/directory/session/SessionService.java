@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 
@@ -31,6 +32,11 @@ public class SessionService {
     private final DirectoryMetrics metrics;
     /** Tokens recently found valid, by {@link Tokens#revocationKey}; null when the cache is off. */
     private final Cache<String, ValidToken> validated;
+    /**
+     * Counts the revocations heard: a token loaded while one arrived is not kept, since the query
+     * may have run before the revocation (no lock is held while the database answers).
+     */
+    private final AtomicLong revocations = new AtomicLong();
 
     public SessionService(AccountService accounts, SessionTokenRepository tokens, TokenChecks checks,
                           ApplicationEventPublisher events, DirectoryProperties properties, Clock clock,
@@ -108,10 +114,19 @@ public class SessionService {
         }
         String hash = Tokens.hash(token);
         Instant now = clock.instant();
-        // loaded atomically per key: a revocation that arrives during the query waits for it and
-        // then removes what it loaded, so a revoked token is never remembered as valid
-        ValidToken valid = validated == null ? checks.findValid(hash, now).orElse(null)
-                : validated.get(Tokens.revocationKey(hash), key -> checks.findValid(hash, now).orElse(null));
+        String key = validated == null ? null : Tokens.revocationKey(hash);
+        ValidToken valid = key == null ? null : validated.getIfPresent(key);
+        if (valid == null || !valid.tokenHash().equals(hash)) {
+            long before = revocations.get();
+            valid = checks.findValid(hash, now).orElse(null);
+            if (valid != null && key != null) {
+                validated.put(key, valid);
+                if (revocations.get() != before) {
+                    // a revocation arrived during the query: what it loaded may be stale
+                    validated.invalidate(key);
+                }
+            }
+        }
         if (valid == null || !valid.expiresAt().isAfter(now)) {
             throw new InvalidTokenException("The bearer token is unknown, expired or revoked.");
         }
@@ -135,6 +150,7 @@ public class SessionService {
 
     /** A token was revoked (through any instance): the next call with it asks the database. */
     public void forget(String revocationKey) {
+        revocations.incrementAndGet();
         if (validated != null) {
             validated.invalidate(revocationKey);
         }
@@ -142,6 +158,7 @@ public class SessionService {
 
     /** Revocations may have been missed (the instances' bus was down): every token is checked again. */
     public void forgetAll() {
+        revocations.incrementAndGet();
         if (validated != null) {
             validated.invalidateAll();
         }

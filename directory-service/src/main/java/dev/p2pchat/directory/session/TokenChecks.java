@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The token check behind every authenticated call that misses the token cache, as one plain
- * indexed SQL query outside any transaction. A peer renews presence every 20 s, ten times the
- * cache's 2 s, so nearly every renewal comes here; through a JPA repository query the check was
- * a third of a renewal's CPU (bench/presence.sh, profile in docs/BENCHMARKS.md).
+ * indexed SQL query outside any transaction: a token's first call, and one a minute after that
+ * ({@code directory.token.cache-ttl}). Through a JPA repository query the check was a third of
+ * a renewal's CPU (bench/presence.sh, profile in docs/BENCHMARKS.md).
  */
 @Component
 class TokenChecks {

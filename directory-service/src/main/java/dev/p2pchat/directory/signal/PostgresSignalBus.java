@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -19,7 +20,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * one dedicated connection per instance that {@code LISTEN}s, read by one thread, reconnected
  * (1 s, 2 s, ... at most 10 s apart) when it breaks. PostgreSQL delivers a notification to every
  * listening session, the sender's instance included, in the order of commit; what is sent while an
- * instance's listening connection is down is lost to that instance.
+ * instance's listening connection is down is lost to that instance. A connection that died without
+ * a word (a half-open TCP connection never fails a poll) is found by a query every
+ * {@value #CHECK_SECONDS} s that must answer within {@value #CHECK_SECONDS} s.
  */
 final class PostgresSignalBus implements SignalBus {
 
@@ -28,6 +31,7 @@ final class PostgresSignalBus implements SignalBus {
     static final int MAX_PAYLOAD_BYTES = 7999;
     private static final Logger log = LoggerFactory.getLogger(PostgresSignalBus.class);
     private static final int POLL_MILLIS = 500;
+    static final int CHECK_SECONDS = 10;
 
     private final JdbcTemplate jdbc;
     private final String url;
@@ -81,9 +85,18 @@ final class PostgresSignalBus implements SignalBus {
 
     private void listen() {
         Duration backoff = Duration.ofSeconds(1);
-        boolean failed = false;
+        boolean failed = true; // until the first LISTEN, what was sent is lost to this instance too
+        java.util.Properties settings = new java.util.Properties();
+        if (username != null) {
+            settings.setProperty("user", username);
+        }
+        if (password != null) {
+            settings.setProperty("password", password);
+        }
+        settings.setProperty("socketTimeout", Integer.toString(CHECK_SECONDS));
+        settings.setProperty("tcpKeepAlive", "true");
         while (!closed) {
-            try (Connection open = DriverManager.getConnection(url, username, password)) {
+            try (Connection open = DriverManager.getConnection(url, settings)) {
                 connection = open;
                 try (Statement statement = open.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);
@@ -102,7 +115,14 @@ final class PostgresSignalBus implements SignalBus {
                     }
                 }
                 PGConnection notifications = open.unwrap(PGConnection.class);
+                long checked = System.nanoTime();
                 while (!closed) {
+                    if (System.nanoTime() - checked > TimeUnit.SECONDS.toNanos(CHECK_SECONDS)) {
+                        try (Statement statement = open.createStatement()) {
+                            statement.execute("select 1"); // times out after socketTimeout on a dead connection
+                        }
+                        checked = System.nanoTime();
+                    }
                     PGNotification[] received = notifications.getNotifications(POLL_MILLIS);
                     if (received == null) {
                         continue;

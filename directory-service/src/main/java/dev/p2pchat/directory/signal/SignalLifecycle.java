@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,7 +36,12 @@ class SignalLifecycle implements SmartLifecycle {
         this.control = signalControl;
     }
 
+    /**
+     * First of the logout's listeners: every instance's token cache learns of it from this notice,
+     * so a later listener that fails (going offline writes to the database) must not stop it.
+     */
     @EventListener
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void on(LoggedOut loggedOut) {
         router.revoked(loggedOut.username(), loggedOut.tokenHash());
     }

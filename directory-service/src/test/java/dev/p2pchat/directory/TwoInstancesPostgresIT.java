@@ -85,10 +85,17 @@ class TwoInstancesPostgresIT {
         a.post("/api/v1/accounts", null, json(Map.of("username", "expired", "password", "expired secret")));
         String token = login(a, "expired", "expired secret");
         postgres.jdbc().update("update session_token set expires_at = now() - interval '1 minute'");
+        // the listener rows of an instance that died without a word (no heartbeat row at all)
+        postgres.jdbc().update("""
+                insert into signal_listener (account_id, instance_id)
+                select id, '00000000-0000-0000-0000-00000000dead' from account""");
 
         postgres.bean(0, Housekeeping.class).purgeExpired();
 
         assertThat(postgres.jdbc().queryForObject("select count(*) from session_token where expires_at < now()", Long.class))
+                .isZero();
+        assertThat(postgres.jdbc().queryForObject(
+                "select count(*) from signal_listener where instance_id = '00000000-0000-0000-0000-00000000dead'", Long.class))
                 .isZero();
         assertThat(b.get("/api/v1/peers", token).status()).isEqualTo(401);
     }

@@ -88,15 +88,15 @@ class ListenerRecordsTest {
         assertThat(here.listening("user1")).isTrue();
     }
 
-    /** More than two of the housekeeping's batches of 500, spread between two dead instances and a living one. */
+    /** More than one of the housekeeping's batches of 500 on each of two dead instances, beside a living one. */
     @Test
     void theHousekeepingPurgesManyRowsOfDeadInstancesInBatches() {
         ListenerRecords gone = new ListenerRecords(jdbc, clock, TTL);
-        for (long id = 4; id <= 1_300; id++) {
+        for (long id = 4; id <= 1_800; id++) {
             jdbc.update("insert into account (id, username, username_key, password_hash, created_at) values (?, ?, ?, 'x', ?)",
                     id, "user" + id, "user" + id, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         }
-        for (long id = 1; id <= 1_300; id++) {
+        for (long id = 1; id <= 1_800; id++) {
             (id % 3 == 0 ? here : id % 3 == 1 ? there : gone).started(id);
         }
         clock.advance(Duration.ofSeconds(50));
@@ -105,7 +105,7 @@ class ListenerRecordsTest {
 
         new Housekeeping(jdbc, clock).purgeExpired();
 
-        assertThat(jdbc.queryForObject("select count(*) from signal_listener", Long.class)).isEqualTo(433L);
+        assertThat(jdbc.queryForObject("select count(*) from signal_listener", Long.class)).isEqualTo(600L);
         assertThat(jdbc.queryForObject("select count(*) from signal_listener where mod(account_id, 3) <> 0", Long.class))
                 .isZero();
     }

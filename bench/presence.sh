@@ -13,6 +13,9 @@
 #   --postgres the directory on PostgreSQL (profile postgres: the UNLOGGED table store) in a
 #              scratch schema of PGHOST/PGPORT/PGUSER/PGDATABASE (127.0.0.1, 5432, postgres, test)
 #
+# The directory runs with DIRECTORY_JAVA_OPTS, by default the container image's G1 pause goal
+# (-XX:MaxGCPauseMillis=10); set it (even empty) to measure other flags.
+#
 # Results: bench/results/presence-<mode>-<timestamp>/results.md, raw values in results.txt.
 set -Eeuo pipefail
 BENCH_NAME=presence
@@ -35,7 +38,7 @@ while (( $# )); do
         --jar) DIR_JAR=$(realpath "$2"); BUILD=0; shift ;;
         --store) STORE=$2; shift ;;
         --postgres) POSTGRES=1 ;;
-        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/presence.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
     esac
     shift
@@ -142,7 +145,7 @@ start_directory() { # NAME [VAR=VALUE...]: extra environment for the directory
     # shellcheck disable=SC2086
     start "$name" env "${DB_ENV[@]}" SERVER_PORT="$PORT" MANAGEMENT_SERVER_PORT="$MPORT" DIRECTORY_RELAY_PORT=0 \
         SERVER_TOMCAT_MAXCONNECTIONS=$(( USERS + 10000 )) DIRECTORY_SIGNAL_MAXCHANNELS=$(( USERS + 1000 )) \
-        "${store_env[@]}" "$@" java ${DIRECTORY_JAVA_OPTS:-} -jar "$DIR_JAR"
+        "${store_env[@]}" "$@" java ${DIRECTORY_JAVA_OPTS--XX:MaxGCPauseMillis=10} -jar "$DIR_JAR"
     DIR_PID=$STARTED_PID
     for (( i = 0; i < 6000; i++ )); do
         curl -fs -o /dev/null "$URL/readyz" && break
@@ -244,17 +247,16 @@ record flood "$(grep '^WRKRESULT' "$WORK/flood.out" || echo 'WRKRESULT requests=
 # The simulated peers stand in for machines of their own: they run at the lowest priority, so
 # that on these shared cores the directory gets the CPU first, as it would alone.
 #   channel_round NAME PING_INTERVAL: results under NAME.*
-heap_used_kb() { # after a full collection: what is live
-    jcmd "$JPID" GC.run >/dev/null 2>&1 || true
-    jcmd "$JPID" GC.heap_info 2>/dev/null | awk '/ used / { for (i = 1; i <= NF; i++) if ($i == "used") { sub("K,?", "", $(i+1)); print $(i+1); exit } }'
+heap_live_kb() { # what is live on the heap (a live class histogram collects first; any collector)
+    { jcmd "$JPID" GC.class_histogram 2>/dev/null || true; } | awk '/^Total/ { printf "%d", $3 / 1024 }'
 }
 channel_round() {
     local name=$1 ping=$2 opened c0 c1 heap0 heap1
     stop_group "$DIR_PID" 30
-    start_directory "directory-$name" DIRECTORY_SIGNAL_PINGINTERVAL="$(printf '%.0f' "$(calc "$ping * 1000")")ms"
+    start_directory "directory-$name" DIRECTORY_SIGNAL_PINGINTERVAL="$(LC_ALL=C printf '%.0f' "$(calc "$ping * 1000")")ms"
     log "warming up the directory: lookups, $WARM s"
     run_wrk "warm-$name" 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS" >/dev/null
-    heap0=$(heap_used_kb)
+    heap0=$(heap_live_kb)
     log "channel round $name: $CHANNEL_USERS listeners each publish once and hold a listening signalling channel, pinged every $ping s ($LOOPBACKS loopback address(es))"
     start "$name" nice -n 19 java -Xss256k -cp "$WORK/classes:$P2P_JAR" ChannelPeers --port "$PORT" --users "$CHANNEL_USERS" --hosts "$LOOPBACKS"
     CHANNELS_PID=$STARTED_PID
@@ -279,8 +281,12 @@ channel_round() {
     res "$name.open" "$(tail -n 1 "$WORK/$name.out" | awk '/^OPEN/ { print $2 }')"
     res "$name.republish" "$(tail -n 1 "$WORK/$name.out" | awk '/^OPEN/ { print $4 }')"
     res "$name.rss_mb" "$(awk '/^VmRSS/ { printf "%d", $2 / 1024 }' "/proc/$JPID/status")"
-    heap1=$(heap_used_kb)
-    res "$name.heap_kb" "$(calc "(${heap1:-0} - ${heap0:-0}) / ${R[$name.open]:-1}")"
+    heap1=$(heap_live_kb)
+    if [[ -n $heap0 && -n $heap1 && ${R[$name.open]:-0} -gt 0 ]]; then
+        res "$name.heap_kb" "$(calc "($heap1 - $heap0) / ${R[$name.open]}")"
+    else
+        res "$name.heap_kb" "n/a"
+    fi
     # keep-alives per second (each channel pinged once per interval), and the directory's CPU per
     # keep-alive, that is per channel per interval (nothing else ran in that window)
     res "$name.rate" "$(calc "$CHANNEL_USERS / $ping")"
@@ -293,8 +299,10 @@ channel_round channels "$INTERVAL"
 # at the default interval: the held ones pinged that much more often (CPU and latency as for
 # USERS peers; memory only as for the channels held, reported per channel).
 EQUIVALENT_PING=$(calc "$INTERVAL * $CHANNEL_USERS / $USERS")
-if (( CHANNEL_USERS < USERS )); then
+if (( CHANNEL_USERS < USERS )) && awk "BEGIN { exit !($EQUIVALENT_PING >= 1) }"; then
     channel_round equivalent "$EQUIVALENT_PING"
+elif (( CHANNEL_USERS < USERS )); then
+    log "no equivalent channel round: $CHANNEL_USERS channels would need a ping every $EQUIVALENT_PING s (the directory's least is 1 s)"
 fi
 
 STORE_SAID=$(grep -io "presence store: [a-z]*" "$WORK/directory.out" | head -1 || true)
@@ -305,16 +313,17 @@ res capacity.peers "$CAPACITY"
 renew_ratio=$(ratio "${R[renew.rps]}" "${R[lookup.rps]}")
 cpu_ratio=$(ratio "${R[renew.cpu_ms]}" "${R[lookup.cpu_ms]}")
 flood_ratio=$(ratio "${R[flooded.ok_per_s]}" "${R[flood-alone.ok_per_s]}")
+fmt_or_na() { if [[ -z $1 || $1 == n/a ]]; then echo n/a; else fmt "$1"; fi; }
 channel_rows() { # NAME: the table's rows for a channel round
     local n=$1 ping=${R[$1.rate]:+$(calc "$CHANNEL_USERS / ${R[$1.rate]}")}
     local what="$CHANNEL_USERS listeners holding a listening signalling channel, pinged every $(fmt "$ping") s"
     [[ $n == equivalent ]] && what+=": the keep-alives per second of $USERS channels at $INTERVAL s ($(fmt "${R[$n.rate]}")/s)"
     (( CHANNEL_USERS < USERS )) && what+=" (this machine's open-file limit, $(ulimit -n), holds $CHANNEL_USERS)"
     echo "| $what, no renewals, $HOLD_SECONDS s: peers online at the end | ${R[$n.online]} | $CHANNEL_USERS | $(ratio "${R[$n.online]}" "$CHANNEL_USERS") | 1.00 | $(met "${R[$n.online]:-0} >= $CHANNEL_USERS") |"
-    echo "| … the directory's CPU per keep-alive (ms: a ping, its pong and the presence it keeps, over $CPU_SECONDS s with nothing else; ${R[$n.open]} channels open, RSS $(fmt "${R[$n.rss_mb]}") MB, $(fmt "${R[$n.heap_kb]}") KB of live heap per channel; half the cores would hold $(fmt "${R[$n.capacity]}") at $INTERVAL s) | $(fmt "${R[$n.cpu_ms]}") | an HTTP renewal $(fmt "${R[renew.cpu_ms]}") | $(ratio "${R[$n.cpu_ms]}" "${R[renew.cpu_ms]}") | ≤ 1 × a lookup ($(fmt "${R[lookup.cpu_ms]}") ms) | $(met "${R[$n.cpu_ms]} <= ${R[lookup.cpu_ms]}") |"
+    echo "| … the directory's CPU per keep-alive (ms: a ping, its pong and the presence it keeps, over $CPU_SECONDS s with nothing else; ${R[$n.open]} channels open, RSS $(fmt "${R[$n.rss_mb]}") MB, $(fmt_or_na "${R[$n.heap_kb]:-}") KB of live heap per channel; half the cores would hold $(fmt "${R[$n.capacity]}") at $INTERVAL s) | $(fmt "${R[$n.cpu_ms]}") | an HTTP renewal $(fmt "${R[renew.cpu_ms]}") | $(ratio "${R[$n.cpu_ms]}" "${R[renew.cpu_ms]}") | ≤ 1 × a lookup ($(fmt "${R[lookup.cpu_ms]}") ms) | $(met "${R[$n.cpu_ms]} <= ${R[lookup.cpu_ms]}") |"
     echo "| … lookup p99 meanwhile (ms; paced, $(fmt "${R[$n-lookup.ok_per_s]}") lookups/s) | $(fmt "${R[$n-lookup.p99_ms]}") | paced lookups alone $(fmt "${R[online-alone.p99_ms]}") ms | $(ratio "${R[$n-lookup.p99_ms]}" "${R[online-alone.p99_ms]}") | ≤ 20 ms | $(met "${R[$n-lookup.p99_ms]} <= 20") |"
 }
-CHANNEL_ROWS=$(channel_rows channels; if (( CHANNEL_USERS < USERS )); then channel_rows equivalent; fi)
+CHANNEL_ROWS=$(channel_rows channels; if [[ -n ${R[equivalent.online]:-} ]]; then channel_rows equivalent; fi)
 TABLE="| figure | presence | baseline | ratio | goal | met? |
 |---|---|---|---|---|---|
 | renewals/s, $USERS users each with its own token (wrk -t2 -c$CONNECTIONS, best of 2) | $(fmt "${R[renew.rps]}") | lookups/s, same instance $(fmt "${R[lookup.rps]}") | $renew_ratio | ≥ 1 × (a renewal costs no more than a lookup) | $(met "$renew_ratio >= 1") |
@@ -325,9 +334,9 @@ TABLE="| figure | presence | baseline | ratio | goal | met? |
 $CHANNEL_ROWS
 | lookups/s under a renewal flood from one client (wrk -c$FLOOD_CONNECTIONS, $(fmt "${R[flood.rps]}") renewals/s; lookups wrk -c$FLOOD_CONNECTIONS) | $(fmt "${R[flooded.ok_per_s]}") | lookups alone (-c$FLOOD_CONNECTIONS) $(fmt "${R[flood-alone.ok_per_s]}") | $flood_ratio | ≥ 0.5 × | $(met "$flood_ratio >= 0.5") |
 | peers one instance keeps online at a renewal every $INTERVAL s, from the server CPU per renewal, half the $(nproc) cores left for lookups (information: robust to other load) | $(fmt "$CAPACITY") | — | — | — | — |"
-DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}$( (( POSTGRES )) && echo "; PostgreSQL $(psql -Atc 'show server_version' | cut -d' ' -f1) on this machine" || true); mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
+DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}$( (( POSTGRES )) && echo "; PostgreSQL $(psql -Atc 'show server_version' | cut -d' ' -f1) on this machine" || true); JVM flags \`${DIRECTORY_JAVA_OPTS--XX:MaxGCPauseMillis=10}\`; mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
 - Per round (ok/s, p99 ms): lookups $(fmt "${R[lookup1.ok_per_s]}")/$(fmt "${R[lookup1.p99_ms]}") $(fmt "${R[lookup2.ok_per_s]}")/$(fmt "${R[lookup2.p99_ms]}"); renewals $(fmt "${R[renew1.ok_per_s]}")/$(fmt "${R[renew1.p99_ms]}") $(fmt "${R[renew2.ok_per_s]}")/$(fmt "${R[renew2.p99_ms]}"). Failed: lookups ${R[lookup1.failed]}+${R[lookup2.failed]}, renewals ${R[renew1.failed]}+${R[renew2.failed]}, paced renewals ${R[online-renew.failed]}, flood ${R[flood.failed]} (non-2xx ${R[flood.err_status]}), lookups under the flood ${R[flooded.failed]}.
-- Channels: ${R[channels.said]} (opened through $LOOPBACKS loopback address(es)); asked to publish again: ${R[channels.republish]}$( (( CHANNEL_USERS < USERS )) && echo "; at the equivalent rate: ${R[equivalent.said]}, asked to publish again: ${R[equivalent.republish]}").
+- Channels: ${R[channels.said]} (opened through $LOOPBACKS loopback address(es)); asked to publish again: ${R[channels.republish]}$( [[ -n ${R[equivalent.online]:-} ]] && echo "; at the equivalent rate: ${R[equivalent.said]}, asked to publish again: ${R[equivalent.republish]}").
 - Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms)."
 {
     echo "## Presence ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"

@@ -87,7 +87,7 @@ public class SessionService {
      * remembered for {@code directory.token.cache-ttl} (60 s), longer than a peer's 20-s presence
      * renewal, so a peer's calls do not each cost a database round trip. A logout through this
      * instance holds here at once; through another, as soon as the instances' bus tells of it
-     * ({@link #forget}), or within that time if this instance's bus was down and did not notice.
+     * ({@link #forget}); if this instance's bus was down, when it listens again ({@link #forgetAll}).
      */
     public AuthenticatedUser verify(String token) {
         return verifyToken(token).user();

@@ -54,8 +54,8 @@ public record DirectoryProperties(
      * Lifetime of a bearer token issued at login, and how long an instance may keep a token it
      * has checked without asking the database again (0 turns that off): longer than a peer's
      * 20-s presence renewal, so that renewals do not each cost a query. A logout reaches the
-     * other instances over their bus at once; {@code cacheTtl} bounds it only if an instance's
-     * bus connection died unnoticed.
+     * other instances over their bus at once (an instance whose bus broke forgets every token
+     * when it listens again); {@code cacheTtl} bounds only a logout whose notice was lost.
      */
     public record Token(@NotNull @DefaultValue("12h") Duration ttl, @NotNull @DefaultValue("60s") Duration cacheTtl) {
         @AssertTrue(message = "must be positive")

@@ -32,19 +32,16 @@ final class Tokens {
      * of its stored hash, never the hash itself; also the key of the token cache.
      */
     static String revocationKey(String tokenHash) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("p2pchat-signal:" + tokenHash).getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return HexFormat.of().formatHex(sha256("p2pchat-signal:" + tokenHash), 0, 16);
     }
 
     static String hash(String token) {
+        return HexFormat.of().formatHex(sha256(token));
+    }
+
+    private static byte[] sha256(String ascii) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(digest);
+            return MessageDigest.getInstance("SHA-256").digest(ascii.getBytes(StandardCharsets.US_ASCII));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
@@ -86,7 +87,7 @@ final class PostgresSignalBus implements SignalBus {
     private void listen() {
         Duration backoff = Duration.ofSeconds(1);
         boolean failed = true; // until the first LISTEN, what was sent is lost to this instance too
-        java.util.Properties settings = new java.util.Properties();
+        Properties settings = new Properties();
         if (username != null) {
             settings.setProperty("user", username);
         }

@@ -87,7 +87,7 @@ final class SignalRouter {
      * logout the bus carries, from whichever instance.
      */
     interface Revocations {
-        /** The token with this key ({@link #tokenKey}) was revoked. */
+        /** The token with this key ({@link SessionService#revocationKey}) was revoked. */
         void forget(String tokenKey);
 
         /** Revocations may have been lost (the bus was down). */
@@ -167,7 +167,7 @@ final class SignalRouter {
     Channel open(long accountId, String username, boolean listening, String tokenHash, Instant tokenExpiresAt,
                  Channel.Link link, String seen) {
         Channel channel = new Channel(UUID.randomUUID().toString(), accountId, username, Account.key(username),
-                listening, tokenKey(tokenHash), tokenExpiresAt, link, clock.millis(), seen);
+                listening, SessionService.revocationKey(tokenHash), tokenExpiresAt, link, clock.millis(), seen);
         Channel replaced = null;
         synchronized (this) {
             if (full()) {
@@ -242,7 +242,7 @@ final class SignalRouter {
 
     /** A token was revoked (logout): closes, on every instance, the channels opened with it. */
     void revoked(String username, String tokenHash) {
-        bus.publish(new Envelope(Envelope.Kind.CLOSE, Account.key(username), tokenKey(tokenHash), null, null, null, null));
+        bus.publish(new Envelope(Envelope.Kind.CLOSE, Account.key(username), SessionService.revocationKey(tokenHash), null, null, null, null));
     }
 
     /** Closes every channel (shutdown): peers reconnect, to another instance if there is one. */
@@ -555,10 +555,5 @@ final class SignalRouter {
 
     private static String json(Map<String, Object> message) {
         return Signal.JSON.writeValueAsString(message);
-    }
-
-    /** What identifies a token on the bus: a hash of its stored hash, never the hash itself. */
-    static String tokenKey(String tokenHash) {
-        return SessionService.revocationKey(tokenHash);
     }
 }

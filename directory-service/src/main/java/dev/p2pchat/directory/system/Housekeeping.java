@@ -1,7 +1,11 @@
 package dev.p2pchat.directory.system;
 
+import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -52,32 +56,24 @@ public class Housekeeping {
      * every minute at 17,500 listening channels.)
      */
     private int purgeListenersOfDeadInstances(Instant now) {
-        java.sql.Timestamp at = java.sql.Timestamp.from(now);
-        java.util.Set<String> dead = new java.util.HashSet<>(
-                jdbc.queryForList("select distinct instance_id from signal_listener", String.class));
+        Timestamp at = Timestamp.from(now);
+        Set<String> dead = new HashSet<>(jdbc.queryForList("select distinct instance_id from signal_listener", String.class));
         dead.removeAll(jdbc.queryForList("select instance_id from signal_instance where expires_at >= ?", String.class, at));
         int total = 0;
         for (String instance : dead) {
-            while (true) {
-                java.util.List<Long> batch = jdbc.queryForList("""
+            List<Long> batch;
+            int deleted;
+            do {
+                batch = jdbc.queryForList("""
                         select account_id from signal_listener where instance_id = ?
                          order by account_id fetch first %d rows only""".formatted(BATCH), Long.class, instance);
-                if (batch.isEmpty()) {
-                    break;
-                }
-                // unless the instance beat again meanwhile (it keeps its rows then)
-                int deleted = jdbc.update("""
+                // up to the batch's last account, unless the instance beat again meanwhile (it keeps its rows then)
+                deleted = batch.isEmpty() ? 0 : jdbc.update("""
                         delete from signal_listener where instance_id = ? and account_id <= ?
                            and not exists (select 1 from signal_instance where instance_id = ? and expires_at >= ?)""",
                         instance, batch.get(batch.size() - 1), instance, at);
                 total += deleted;
-                if (deleted == 0) {
-                    break;
-                }
-                if (batch.size() < BATCH) {
-                    break;
-                }
-            }
+            } while (deleted > 0 && batch.size() == BATCH);
         }
         return total;
     }
@@ -87,7 +83,7 @@ public class Housekeeping {
         int total = 0;
         int deleted;
         do {
-            deleted = jdbc.update(sql, java.sql.Timestamp.from(now));
+            deleted = jdbc.update(sql, Timestamp.from(now));
             total += deleted;
         } while (deleted == BATCH);
         return total;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.relay.RelayOffers;
+import dev.p2pchat.directory.session.SessionService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,7 +168,7 @@ class SignalRouterTest {
     void aLogoutReachesTheTokenCacheEvenWhereTheUserHasNoChannel() {
         router.revoked("Carol", "stored-hash-of-carols-token");
 
-        assertThat(forgotten).containsExactly(SignalRouter.tokenKey("stored-hash-of-carols-token"));
+        assertThat(forgotten).containsExactly(SessionService.revocationKey("stored-hash-of-carols-token"));
     }
 
     @Test

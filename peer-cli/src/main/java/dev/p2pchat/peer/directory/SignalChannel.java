@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The signalling channel to the directory: a WebSocket ({@code /api/v1/signal}) authenticated
@@ -176,6 +177,7 @@ public final class SignalChannel implements AutoCloseable {
 
     /** Drops the connection at once and tells the handler, which no abort of the JDK's does. */
     private void abort(String why) {
+        receiver.because("broken: " + why); // before the abort, whose own failures would otherwise win
         socket.abort();
         receiver.ended("broken: " + why);
     }
@@ -200,6 +202,8 @@ public final class SignalChannel implements AutoCloseable {
         private final CompletableFuture<Void> readyToDeliver = new CompletableFuture<>();
         private final StringBuilder partial = new StringBuilder();
         private final AtomicBoolean closed = new AtomicBoolean();
+        /** Why the channel ended: the first reason given wins. */
+        private final AtomicReference<String> endedBecause = new AtomicReference<>();
         /** A ping of ours not answered yet (see {@link SignalChannel#stillAnswering}). */
         volatile boolean pingOutstanding;
 
@@ -270,10 +274,17 @@ public final class SignalChannel implements AutoCloseable {
             ended("broken: " + (error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage()));
         }
 
+        /** Records why the channel is about to end, unless a reason came first. */
+        void because(String why) {
+            endedBecause.compareAndSet(null, why);
+        }
+
         private void ended(String why) {
-            welcome.completeExceptionally(new CompletionException(new IllegalStateException(why)));
+            because(why);
+            String first = endedBecause.get();
+            welcome.completeExceptionally(new CompletionException(new IllegalStateException(first)));
             if (closed.compareAndSet(false, true)) {
-                readyToDeliver.thenRun(() -> handler.onClosed(why));
+                readyToDeliver.thenRun(() -> handler.onClosed(first));
             }
         }
     }

@@ -45,11 +45,11 @@ while (( $# )); do
 done
 
 if [[ $MODE == quick ]]; then
-    USERS=2000; WARM=2; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4; SETTLE_SECONDS=2; HOLD_SECONDS=8
+    USERS=2000; WARM=2; WARM_MIN_CHUNKS=1; WARM_MAX_CHUNKS=1; SECONDS_EACH=3; ONLINE_SECONDS=8; INTERVAL=4; SETTLE_SECONDS=2; HOLD_SECONDS=8
 else
     # HOLD_SECONDS: longer than the directory's presence TTL (60 s), so that presence outlives its last PUT;
     # SETTLE_SECONDS of it first, for what opening them left (compilation, the database's writes) to pass
-    USERS=100000; WARM=20; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; SETTLE_SECONDS=20; HOLD_SECONDS=75
+    USERS=100000; WARM=10; WARM_MIN_CHUNKS=6; WARM_MAX_CHUNKS=24; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; SETTLE_SECONDS=20; HOLD_SECONDS=75
 fi
 PACED_LOOKUP_PAUSE_MS=16         # the latency rounds' lookups: wrk -t1 -c16, each connection pausing 16 ms (< 1,000/s)
 CONNECTIONS=32                   # the lookup and renewal rounds: wrk -t2 -c32
@@ -193,11 +193,39 @@ online_now() { # the directory's own count of peers online (p2pchat_peers_online
     curl -fs "http://127.0.0.1:$MPORT/actuator/prometheus" | awk '/^p2pchat_peers_online/ { printf "%d", $2 }'
 }
 
-log "warming up: lookups and renewals, ${WARM} s each, twice"
-for _ in 1 2; do
-    run_wrk warm-lookup 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS" >/dev/null
-    run_wrk warm-renew 2 "$CONNECTIONS" "$WARM" renew.lua "$USERS" 2 >/dev/null
-done
+# The JIT needs minutes of requests on 2 busy cores before the cost per request settles (it falls
+# fivefold and more), and a comparison made before that favours whichever round came later.
+# warm_up NAME KIND...: chunks of WARM s of each KIND (lookup, renew) in turn, until the server CPU
+# per request of every kind has improved by less than 10 % twice in a row (at least WARM_MIN_CHUNKS
+# rounds, at most WARM_MAX_CHUNKS); the trend under NAME.warm.*
+warm_up() {
+    local name=$1 kind c chunk settled
+    shift
+    local -A prev=() flat=()
+    log "warming up ($name): $* in turn, $WARM s each, until the CPU per request of each settles"
+    for (( chunk = 1; chunk <= WARM_MAX_CHUNKS; chunk++ )); do
+        settled=1
+        for kind in "$@"; do
+            case $kind in
+                lookup) c=$(run_wrk "warm-$name-$kind-$chunk" 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS") ;;
+                renew) c=$(run_wrk "warm-$name-$kind-$chunk" 2 "$CONNECTIONS" "$WARM" renew.lua "$USERS" 2) ;;
+            esac
+            c=$(field "$c" cpu_ms_per_req)
+            R[$name.warm.$kind]+="$(fmt "${c:-0}") "
+            if [[ -n $c && -n ${prev[$kind]:-} ]] && awk "BEGIN { exit !($c > 0.9 * ${prev[$kind]}) }"; then
+                flat[$kind]=$(( ${flat[$kind]:-0} + 1 ))
+            else
+                flat[$kind]=0
+            fi
+            prev[$kind]=${c:-}
+            (( flat[$kind] >= 2 )) || settled=0
+        done
+        if (( chunk >= WARM_MIN_CHUNKS && settled )); then break; fi
+    done
+    res "$name.warm.seconds" "$(( $# * (chunk > WARM_MAX_CHUNKS ? WARM_MAX_CHUNKS : chunk) * WARM ))"
+    for kind in "$@"; do res "$name.warm.$kind" "\"${R[$name.warm.$kind]% }\""; done
+}
+warm_up rounds lookup renew
 
 log "lookups alone, then renewals alone (wrk -t2 -c$CONNECTIONS, $SECONDS_EACH s each, twice, alternating)"
 for round in 1 2; do
@@ -257,8 +285,7 @@ channel_round() {
     local name=$1 ping=$2 opened c0 c1 heap0 heap1
     stop_group "$DIR_PID" 30
     start_directory "directory-$name" DIRECTORY_SIGNAL_PINGINTERVAL="$(LC_ALL=C printf '%.0f' "$(calc "$ping * 1000")")ms"
-    log "warming up the directory: lookups, $WARM s"
-    run_wrk "warm-$name" 2 "$CONNECTIONS" "$WARM" lookup.lua "$LOOKUP_TOKEN" "$USERS" >/dev/null
+    warm_up "$name" lookup
     heap0=$(heap_live_kb)
     log "channel round $name: $CHANNEL_USERS listeners each publish once and hold a listening signalling channel, pinged every $ping s ($LOOPBACKS loopback address(es))"
     start "$name" nice -n 19 java -Xss256k -cp "$WORK/classes:$P2P_JAR" ChannelPeers --port "$PORT" --users "$CHANNEL_USERS" --hosts "$LOOPBACKS"
@@ -340,7 +367,8 @@ $CHANNEL_ROWS
 DETAILS="- Directory jar: \`$JAR_SAID\`; ${STORE_SAID:-presence store not logged (a build before issue 16: the presence table)}$( (( POSTGRES )) && echo "; PostgreSQL $(psql -Atc 'show server_version' | cut -d' ' -f1) on this machine" || true); JVM flags \`${DIRECTORY_JAVA_OPTS--XX:MaxGCPauseMillis=10}\`; mode \`$MODE\`; load average at end $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores.
 - Per round (ok/s, p99 ms): lookups $(fmt "${R[lookup1.ok_per_s]}")/$(fmt "${R[lookup1.p99_ms]}") $(fmt "${R[lookup2.ok_per_s]}")/$(fmt "${R[lookup2.p99_ms]}"); renewals $(fmt "${R[renew1.ok_per_s]}")/$(fmt "${R[renew1.p99_ms]}") $(fmt "${R[renew2.ok_per_s]}")/$(fmt "${R[renew2.p99_ms]}"). Failed: lookups ${R[lookup1.failed]}+${R[lookup2.failed]}, renewals ${R[renew1.failed]}+${R[renew2.failed]}, paced renewals ${R[online-renew.failed]}, flood ${R[flood.failed]} (non-2xx ${R[flood.err_status]}), lookups under the flood ${R[flooded.failed]}.
 - Channels: ${R[channels.said]} (opened through $LOOPBACKS loopback address(es)); asked to publish again: ${R[channels.republish]}$( [[ -n ${R[equivalent.online]:-} ]] && echo "; at the equivalent rate: ${R[equivalent.said]}, asked to publish again: ${R[equivalent.republish]}").
-- Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms)."
+- Lookups under the flood p99 $(fmt "${R[flooded.p99_ms]}") ms (alone $(fmt "${R[flood-alone.p99_ms]}") ms).
+- Warm-up before the rounds, CPU ms per request chunk by chunk ($WARM s each, ${R[rounds.warm.seconds]} s in all): lookups ${R[rounds.warm.lookup]}; renewals ${R[rounds.warm.renew]}; before each channel round (lookups): ${R[channels.warm.lookup]}$( [[ -n ${R[equivalent.online]:-} ]] && echo "; ${R[equivalent.warm.lookup]}" || true)."
 {
     echo "## Presence ($MODE run, $(date -u +'%Y-%m-%d %H:%M UTC'))"
     echo

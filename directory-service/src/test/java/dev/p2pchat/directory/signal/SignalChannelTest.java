@@ -318,4 +318,26 @@ class SignalChannelTest {
         assertThat(Integer.parseInt(connector.getProperty("socket.appReadBufSize").toString())).isEqualTo(2048);
         assertThat(Integer.parseInt(connector.getProperty("socket.appWriteBufSize").toString())).isEqualTo(4096);
     }
+
+    /**
+     * Every browser offers permessage-deflate: granted, each channel would hold a zlib deflater and
+     * inflater outside the heap, about ten times all the rest of what it holds.
+     */
+    @Test
+    void noChannelIsGrantedCompression() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(("GET /api/v1/signal HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                    + "Authorization: Bearer " + aliceToken + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder head = new StringBuilder();
+            for (String line = line(socket); !line.isBlank(); line = line(socket)) {
+                head.append(line).append('\n');
+            }
+            assertThat(head.toString()).startsWith("HTTP/1.1 101");
+            assertThat(head.toString().toLowerCase()).doesNotContain("sec-websocket-extensions");
+        }
+    }
 }

@@ -63,16 +63,22 @@ public class Housekeeping {
         for (String instance : dead) {
             List<Long> batch;
             int deleted;
+            long after = Long.MIN_VALUE; // keyset paging: each batch starts past the last, never over rows deleted before
             do {
                 batch = jdbc.queryForList("""
-                        select account_id from signal_listener where instance_id = ?
-                         order by account_id fetch first %d rows only""".formatted(BATCH), Long.class, instance);
-                // up to the batch's last account, unless the instance beat again meanwhile (it keeps its rows then)
-                deleted = batch.isEmpty() ? 0 : jdbc.update("""
-                        delete from signal_listener where instance_id = ? and account_id <= ?
+                        select account_id from signal_listener where instance_id = ? and account_id > ?
+                         order by account_id fetch first %d rows only""".formatted(BATCH), Long.class, instance, after);
+                if (batch.isEmpty()) {
+                    break;
+                }
+                long last = batch.get(batch.size() - 1);
+                // that range, unless the instance beat again meanwhile (it keeps its rows then)
+                deleted = jdbc.update("""
+                        delete from signal_listener where instance_id = ? and account_id > ? and account_id <= ?
                            and not exists (select 1 from signal_instance where instance_id = ? and expires_at >= ?)""",
-                        instance, batch.get(batch.size() - 1), instance, at);
+                        instance, after, last, instance, at);
                 total += deleted;
+                after = last;
             } while (deleted > 0 && batch.size() == BATCH);
         }
         return total;

@@ -49,7 +49,7 @@ if [[ $MODE == quick ]]; then
 else
     # HOLD_SECONDS: longer than the directory's presence TTL (60 s), so that presence outlives its last PUT;
     # SETTLE_SECONDS of it first, for what opening them left (compilation, the database's writes) to pass
-    USERS=100000; WARM=10; WARM_MIN_CHUNKS=6; WARM_MAX_CHUNKS=24; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; SETTLE_SECONDS=20; HOLD_SECONDS=75
+    USERS=100000; WARM=10; WARM_MIN_CHUNKS=12; WARM_MAX_CHUNKS=30; SECONDS_EACH=10; ONLINE_SECONDS=45; INTERVAL=20; SETTLE_SECONDS=20; HOLD_SECONDS=75
 fi
 PACED_LOOKUP_PAUSE_MS=16         # the latency rounds' lookups: wrk -t1 -c16, each connection pausing 16 ms (< 1,000/s)
 CONNECTIONS=32                   # the lookup and renewal rounds: wrk -t2 -c32
@@ -193,8 +193,9 @@ online_now() { # the directory's own count of peers online (p2pchat_peers_online
     curl -fs "http://127.0.0.1:$MPORT/actuator/prometheus" | awk '/^p2pchat_peers_online/ { printf "%d", $2 }'
 }
 
-# The JIT needs minutes of requests on 2 busy cores before the cost per request settles (it falls
-# fivefold and more), and a comparison made before that favours whichever round came later.
+# The JIT needs minutes of requests on 2 busy cores before the cost per request settles: it falls
+# fivefold and more, with a plateau at about twice the final cost that lasts until 110-150 s of
+# load (hence the long minimum); a comparison made before that favours whichever round came later.
 # warm_up NAME KIND...: chunks of WARM s of each KIND (lookup, renew) in turn, until the server CPU
 # per request of every kind has improved by less than 10 % twice in a row (at least WARM_MIN_CHUNKS
 # rounds, at most WARM_MAX_CHUNKS); the trend under NAME.warm.*
@@ -243,8 +244,10 @@ res renew.cpu_ms "$(calc "(${R[renew1.cpu_ms_per_req]} + ${R[renew2.cpu_ms_per_r
 TARGET_RATE=$(( USERS / INTERVAL ))
 # each connection pauses, then waits for its answer: a pause of exactly connections / rate could
 # only fall short of the rate by the response time (4,640/s of 5,000 at 50 connections and
-# 10 ms), so the pause leaves a millisecond for the answer and the rate comes out just above
-PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE - 1 ))
+# 10 ms), so the pause leaves two milliseconds for the answer (one, with answers of 1 ms at the
+# median and a longer tail, gave 0.94 of the rate); the peers then renew a little more often
+# than every INTERVAL, which only adds load
+PAUSE_MS=$(( PACED_CONNECTIONS * 1000 / TARGET_RATE - 2 ))
 (( PAUSE_MS >= 1 )) || PAUSE_MS=1
 log "paced lookups alone as in the online round (wrk -t1 -c16, $PACED_LOOKUP_PAUSE_MS ms pauses), for its baseline"
 record online-alone "$(run_wrk online-alone 1 16 "$SECONDS_EACH" lookup.lua "$LOOKUP_TOKEN" "$USERS" all "$PACED_LOOKUP_PAUSE_MS")"

@@ -183,7 +183,10 @@ class TwoInstancesPostgresIT {
                 .isLessThan(Duration.ofSeconds(3));
     }
 
-    /** A logout sent while an instance's bus was down is lost to it: that instance checks every token again. */
+    /**
+     * A logout sent while an instance's bus was down is lost to it: that instance checks every
+     * token again, those it remembers and those its open channels were opened with.
+     */
     @Test
     void aTokenRevokedWhileTheOthersBusWasDownIsRefusedOnceItListensAgain() throws Exception {
         a.post("/api/v1/accounts", null, json(Map.of("username", "absent", "password", "absent secret")));
@@ -191,14 +194,18 @@ class TwoInstancesPostgresIT {
         assertThat(b.get("/api/v1/peers", token).status()).as("b now remembers the token").isEqualTo(200);
         org.springframework.context.ApplicationContext second = postgres.app(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> SignalTestAccess.busListening(second));
+        try (SignalClient channel = SignalClient.listening(b.port(), token)) {
+            assertThat(channel.next().get("type").asString()).isEqualTo("welcome");
 
-        SignalTestAccess.breakBus(second);
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                .until(() -> !SignalTestAccess.busListening(second));
-        assertThat(a.delete("/api/v1/sessions/current", token).status()).isEqualTo(204);
-        await().atMost(Duration.ofSeconds(15)).until(() -> SignalTestAccess.busListening(second));
+            SignalTestAccess.breakBus(second);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !SignalTestAccess.busListening(second));
+            assertThat(a.delete("/api/v1/sessions/current", token).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(15)).until(() -> SignalTestAccess.busListening(second));
 
-        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
-                .until(() -> b.get("/api/v1/peers", token).status() == 401);
+            await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> b.get("/api/v1/peers", token).status() == 401);
+            assertThat(channel.closeCode()).as("the channel opened with the revoked token").isEqualTo(1008);
+        }
     }
 }

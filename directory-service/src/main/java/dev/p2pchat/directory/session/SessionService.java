@@ -13,6 +13,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -37,6 +42,8 @@ public class SessionService {
      * may have run before the revocation (no lock is held while the database answers).
      */
     private final AtomicLong revocations = new AtomicLong();
+    /** Token hashes per query of {@link #stillValid}. */
+    static final int CHECK_BATCH = 500;
 
     public SessionService(AccountService accounts, SessionTokenRepository tokens, TokenChecks checks,
                           ApplicationEventPublisher events, DirectoryProperties properties, Clock clock,
@@ -122,8 +129,10 @@ public class SessionService {
             if (valid != null && key != null) {
                 validated.put(key, valid);
                 if (revocations.get() != before) {
-                    // a revocation arrived during the query: what it loaded may be stale
+                    // a revocation arrived during the query, which may have run before it: not kept,
+                    // and asked again, now after it (a revocation is committed before it is told)
                     validated.invalidate(key);
+                    valid = checks.findValid(hash, now).orElse(null);
                 }
             }
         }
@@ -146,6 +155,31 @@ public class SessionService {
     /** What identifies a token between instances: a hash of its stored hash, never the hash itself. */
     public static String revocationKey(String tokenHash) {
         return Tokens.revocationKey(tokenHash);
+    }
+
+    /**
+     * Which of these token hashes are still valid (not revoked, not expired): the cache answers
+     * for the tokens it holds, the database for the rest, {@value #CHECK_BATCH} at a time. For the
+     * signalling channels opened with them, which no call re-checks.
+     */
+    public Set<String> stillValid(Collection<String> tokenHashes) {
+        Instant now = clock.instant();
+        Set<String> valid = new HashSet<>();
+        List<String> ask = new ArrayList<>();
+        for (String hash : new HashSet<>(tokenHashes)) {
+            ValidToken cached = validated == null ? null : validated.getIfPresent(Tokens.revocationKey(hash));
+            if (cached != null && cached.tokenHash().equals(hash)) {
+                if (cached.expiresAt().isAfter(now)) {
+                    valid.add(hash);
+                }
+            } else {
+                ask.add(hash);
+            }
+        }
+        for (int from = 0; from < ask.size(); from += CHECK_BATCH) {
+            valid.addAll(checks.validAmong(ask.subList(from, Math.min(ask.size(), from + CHECK_BATCH)), now));
+        }
+        return valid;
     }
 
     /** A token was revoked (through any instance): the next call with it asks the database. */

@@ -5,7 +5,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -36,6 +41,21 @@ class TokenChecks {
                 .params(tokenHash, OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .query((ResultSet rs, int row) -> valid(rs, tokenHash))
                 .optional();
+    }
+
+    /** Those of {@code tokenHashes} (a few hundred at most: one statement) that have not expired at {@code now}. */
+    Set<String> validAmong(List<String> tokenHashes, Instant now) {
+        if (tokenHashes.isEmpty()) {
+            return Set.of();
+        }
+        String marks = String.join(", ", Collections.nCopies(tokenHashes.size(), "?"));
+        List<Object> params = new ArrayList<>(tokenHashes);
+        params.add(OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+        return new HashSet<>(jdbc.sql("select token_hash from session_token where token_hash in (" + marks
+                        + ") and expires_at > ?")
+                .params(params)
+                .query(String.class)
+                .list());
     }
 
     private static ValidToken valid(ResultSet rs, String tokenHash) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.p2pchat.directory.signal;
 
+import dev.p2pchat.directory.session.SessionService;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +42,9 @@ final class Channel {
     final String username;
     final String key;
     final boolean listening;
-    /** Identifies the token the channel was opened with (a hash of its stored hash), for closing at logout. */
+    /** The stored hash of the token the channel was opened with, checked again after the bus was down. */
+    final String tokenHash;
+    /** Identifies that token between instances (a hash of its stored hash), for closing at logout. */
     final String tokenKey;
     final Instant tokenExpiresAt;
     /** The address the directory sees this channel come from (null when unknown). */
@@ -59,7 +62,7 @@ final class Channel {
     volatile long lastHeard;
     volatile boolean closed;
 
-    Channel(String id, long accountId, String username, String key, boolean listening, String tokenKey,
+    Channel(String id, long accountId, String username, String key, boolean listening, String tokenHash,
             Instant tokenExpiresAt, Link link, long now, String seen) {
         this.seen = seen;
         this.id = id;
@@ -67,7 +70,8 @@ final class Channel {
         this.username = username;
         this.key = key;
         this.listening = listening;
-        this.tokenKey = tokenKey;
+        this.tokenHash = tokenHash;
+        this.tokenKey = SessionService.revocationKey(tokenHash);
         this.tokenExpiresAt = tokenExpiresAt;
         this.link = link;
         this.lastHeard = now;

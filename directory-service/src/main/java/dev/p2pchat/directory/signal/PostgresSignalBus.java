@@ -50,7 +50,13 @@ final class PostgresSignalBus implements SignalBus {
         this.url = url;
         this.username = username;
         this.password = password;
-        this.listener = new Thread(this::listen, "signal-listen");
+        this.listener = new Thread(() -> {
+            try {
+                listen();
+            } finally {
+                listening = false; // whatever ended the thread, nobody listens any more
+            }
+        }, "signal-listen");
         this.listener.setDaemon(true);
     }
 
@@ -67,7 +73,7 @@ final class PostgresSignalBus implements SignalBus {
     public void publish(Envelope envelope) {
         String payload = envelope.toJson();
         if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_PAYLOAD_BYTES) {
-            log.warn("A signal of {} bytes is too large for NOTIFY; dropped", payload.length());
+            log.warn("A signal of {} characters is too large for NOTIFY; dropped", payload.length());
             return;
         }
         jdbc.query("select pg_notify(?, ?)", rs -> null, CHANNEL, payload);
@@ -98,6 +104,9 @@ final class PostgresSignalBus implements SignalBus {
         settings.setProperty("tcpKeepAlive", "true");
         while (!closed) {
             try (Connection open = DriverManager.getConnection(url, settings)) {
+                // whatever the URL says (its parameters win over the properties above): a dead peer
+                // must fail the check below, not block it for good
+                open.setNetworkTimeout(Runnable::run, (int) TimeUnit.SECONDS.toMillis(CHECK_SECONDS));
                 connection = open;
                 try (Statement statement = open.createStatement()) {
                     statement.execute("LISTEN " + CHANNEL);

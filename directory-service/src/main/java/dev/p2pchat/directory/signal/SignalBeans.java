@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** The signalling channel's parts; {@link SignalConfig} puts them on the WebSocket endpoint. */
@@ -25,11 +26,19 @@ class SignalBeans {
     /**
      * On PostgreSQL, the instances' bus is LISTEN/NOTIFY on a connection of its own (the
      * datasource's URL and credentials); on anything else (H2, one instance) it is in memory.
+     * PostgreSQL behind any other URL (a wrapping driver, a URL set elsewhere) refuses to start:
+     * with a bus in memory, the instances would never hear each other's logouts and signals.
      */
     @Bean(destroyMethod = "close")
     SignalBus signalBus(Environment environment, JdbcTemplate jdbc) {
         String url = environment.getProperty("spring.datasource.url", "");
-        if (url.startsWith("jdbc:postgresql:")) {
+        boolean postgres = Boolean.TRUE.equals(jdbc.execute((ConnectionCallback<Boolean>) connection ->
+                "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())));
+        if (postgres && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalStateException("The database is PostgreSQL, but spring.datasource.url (SPRING_DATASOURCE_URL) "
+                    + "is not a jdbc:postgresql: URL: the instances' signalling bus opens its LISTEN connection with it");
+        }
+        if (postgres) {
             PostgresSignalBus bus = new PostgresSignalBus(jdbc, url, environment.getProperty("spring.datasource.username"),
                     environment.getProperty("spring.datasource.password"));
             bus.start();
@@ -97,6 +106,11 @@ class SignalBeans {
             @Override
             public void forgetAll() {
                 sessions.forgetAll();
+            }
+
+            @Override
+            public Set<String> stillValid(Collection<String> tokenHashes) {
+                return sessions.stillValid(tokenHashes);
             }
         };
         return new SignalRouter(bus, revocations, relaySource, listeners, presences, signalDatabaseWork, clock,

@@ -92,6 +92,9 @@ final class SignalRouter {
 
         /** Revocations may have been lost (the bus was down). */
         void forgetAll();
+
+        /** Which of these token hashes are still valid (not revoked, not expired). */
+        Set<String> stillValid(Collection<String> tokenHashes);
     }
 
     private final SignalBus bus;
@@ -140,7 +143,7 @@ final class SignalRouter {
         this.failed = Counter.builder("p2pchat.signal.sweep.failed")
                 .description("Sweep database work (heartbeat, presence kept) that failed; each is logged")
                 .register(registry);
-        bus.subscribe(this::deliver, revocations::forgetAll);
+        bus.subscribe(this::deliver, this::resumed);
     }
 
     /** True when this instance holds as many channels as it may. */
@@ -167,7 +170,7 @@ final class SignalRouter {
     Channel open(long accountId, String username, boolean listening, String tokenHash, Instant tokenExpiresAt,
                  Channel.Link link, String seen) {
         Channel channel = new Channel(UUID.randomUUID().toString(), accountId, username, Account.key(username),
-                listening, SessionService.revocationKey(tokenHash), tokenExpiresAt, link, clock.millis(), seen);
+                listening, tokenHash, tokenExpiresAt, link, clock.millis(), seen);
         Channel replaced = null;
         synchronized (this) {
             if (full()) {
@@ -184,6 +187,13 @@ final class SignalRouter {
         if (replaced != null) {
             close(replaced, POLICY, "replaced");
             afterRemoval(replaced);
+        }
+        if (!revocations.stillValid(List.of(tokenHash)).contains(tokenHash)) {
+            // a logout told between the handshake's check and the registration above found no
+            // channel to close; any told after the registration finds this one
+            close(channel, POLICY, "logged out");
+            closed(channel);
+            return channel;
         }
         if (listening) {
             listeners.started(accountId);
@@ -403,6 +413,25 @@ final class SignalRouter {
     }
 
     // ------------------------------------------------------------------ what the bus brings
+
+    /**
+     * The bus listens (again): logouts told while it was down are lost to this instance. Every
+     * token is checked again: the remembered ones at their next call, those of the channels open
+     * here at once (no call of theirs would ever ask).
+     */
+    void resumed() {
+        revocations.forgetAll();
+        List<Channel> open = List.copyOf(byId.values());
+        if (open.isEmpty()) {
+            return;
+        }
+        Set<String> valid = revocations.stillValid(open.stream().map(channel -> channel.tokenHash).toList());
+        for (Channel channel : open) {
+            if (!valid.contains(channel.tokenHash)) {
+                close(channel, POLICY, "logged out");
+            }
+        }
+    }
 
     /** Delivers an envelope to this instance's matching channels. */
     void deliver(Envelope envelope) {

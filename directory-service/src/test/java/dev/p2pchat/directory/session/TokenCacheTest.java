@@ -3,8 +3,8 @@ package dev.p2pchat.directory.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
@@ -18,7 +18,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Checked tokens are remembered; a revocation, through this instance or told by another, holds at once. */
@@ -95,19 +97,39 @@ class TokenCacheTest {
         assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
     }
 
-    /** A revocation heard while the database answers: what the query loaded is not kept. */
+    /**
+     * A revocation heard while the database answers: the query may have run before it, so the call
+     * asks again (now after it) and what the first query loaded is not kept.
+     */
     @Test
     void aRevocationDuringTheCheckIsNotUndoneByIt() {
         SessionService sessions = service(Duration.ofSeconds(60));
         when(checks.findValid(anyString(), any())).thenAnswer(call -> {
             sessions.forget(SessionService.revocationKey(Tokens.hash(TOKEN))); // arrives mid-query
             return Optional.of(new ValidToken(7, "alice", Tokens.hash(TOKEN), clock.instant().plusSeconds(3600)));
-        });
-        sessions.verify(TOKEN);
-        // doReturn: stubbing with when() would call the answer above once more, revoking again
-        doReturn(Optional.empty()).when(checks).findValid(anyString(), any());
+        }).thenReturn(Optional.empty());
 
         assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
+        assertThatThrownBy(() -> sessions.verify(TOKEN)).isInstanceOf(InvalidTokenException.class);
+        verify(checks, times(3)).findValid(anyString(), any());
+    }
+
+    /** The channels' tokens: remembered ones from the cache, the rest from the database in one query per batch. */
+    @Test
+    void stillValidAnswersFromTheCacheAndAsksTheDatabaseForTheRest() {
+        SessionService sessions = service(Duration.ofSeconds(60));
+        valid(clock.instant().plusSeconds(3600));
+        sessions.verify(TOKEN); // remembered
+        when(checks.validAmong(anyList(), any())).thenAnswer(call -> {
+            List<String> asked = call.getArgument(0);
+            return asked.contains("b") ? Set.of("b") : Set.of(); // only "b" of those not remembered is valid
+        });
+
+        assertThat(sessions.stillValid(List.of(Tokens.hash(TOKEN), "a", "b"))).containsExactlyInAnyOrder(Tokens.hash(TOKEN), "b");
+        verify(checks, times(1)).validAmong(anyList(), any());
+
+        sessions.forgetAll(); // the bus was down: nothing remembered counts
+        assertThat(sessions.stillValid(List.of(Tokens.hash(TOKEN)))).isEmpty();
     }
 
     @Test

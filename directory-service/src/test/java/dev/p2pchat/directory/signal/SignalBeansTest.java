@@ -1,13 +1,22 @@
 package dev.p2pchat.directory.signal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.mock.env.MockEnvironment;
 
-/** An instance refuses to start with room for more channels than its web server has connections. */
+/**
+ * An instance refuses to start with room for more channels than its web server has connections,
+ * or on PostgreSQL without a URL its bus can listen with.
+ */
 class SignalBeansTest {
 
     private static SignalProperties channels(int max) {
@@ -31,5 +40,29 @@ class SignalBeansTest {
                 new MockEnvironment().withProperty("server.tomcat.max-connections", "12000"))).doesNotThrowAnyException();
         assertThatCode(() -> SignalBeans.checkConnections(channels(100_000),
                 new MockEnvironment().withProperty("server.tomcat.max-connections", "-1"))).doesNotThrowAnyException();
+    }
+
+    /** A wrapping driver's URL on PostgreSQL would get a bus in memory: the instances would never hear each other. */
+    @Test
+    void postgresBehindAnotherUrlRefusesToStart() {
+        JdbcTemplate postgres = mock(JdbcTemplate.class);
+        when(postgres.execute(any(ConnectionCallback.class))).thenReturn(Boolean.TRUE);
+        MockEnvironment wrapped = new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:otel:postgresql://db.example:5432/p2pchat?password=secret");
+
+        assertThatThrownBy(() -> new SignalBeans().signalBus(wrapped, postgres))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not a jdbc:postgresql: URL")
+                .hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void anyOtherDatabaseGetsTheBusInMemory() {
+        JdbcTemplate h2 = mock(JdbcTemplate.class);
+        when(h2.execute(any(ConnectionCallback.class))).thenReturn(Boolean.FALSE);
+
+        assertThat(new SignalBeans().signalBus(new MockEnvironment()
+                .withProperty("spring.datasource.url", "jdbc:h2:file:./data/directory"), h2))
+                .isInstanceOf(InMemorySignalBus.class);
     }
 }

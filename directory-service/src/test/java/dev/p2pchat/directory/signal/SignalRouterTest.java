@@ -54,7 +54,16 @@ class SignalRouterTest {
         public void forgetAll() {
             forgotten.add("*");
         }
+
+        @Override
+        public Set<String> stillValid(Collection<String> tokenHashes) {
+            Set<String> valid = new HashSet<>(tokenHashes);
+            valid.removeAll(revokedHashes);
+            return valid;
+        }
     };
+    /** Token hashes the database would say are no longer valid. */
+    private final Set<String> revokedHashes = new HashSet<>();
 
     private final SignalRouter router = router(Duration.ofSeconds(20));
 
@@ -406,6 +415,41 @@ class SignalRouterTest {
 
         assertThat(withIt.link().closedWith).isEqualTo(1008);
         assertThat(other.closedWith).isNull();
+    }
+
+    /**
+     * A logout told between the handshake's token check and the channel's registration found no
+     * channel to close: the registration checks again, and the channel never opens.
+     */
+    @Test
+    void aChannelWhoseTokenWasRevokedDuringTheHandshakeClosesAtOnce() {
+        revokedHashes.add("hash-alice");
+
+        Open alice = open(1, "alice", true);
+
+        assertThat(alice.link().closedWith).isEqualTo(1008);
+        assertThat(alice.link().closeReason).isEqualTo("logged out");
+        assertThat(alice.link().sent).isEmpty(); // no welcome
+        assertThat(router.size()).isZero();
+        assertThat(listening).isEmpty();
+    }
+
+    /**
+     * Logouts told while this instance's bus was down are lost to it: when it listens again, the
+     * channels open with a token revoked meanwhile close, and the cache forgets every token.
+     */
+    @Test
+    void whenTheBusListensAgainTheChannelsOfTokensRevokedMeanwhileClose() {
+        Open alice = open(1, "alice", true);
+        Open bob = open(2, "bob", true);
+        revokedHashes.add("hash-alice"); // alice logged out through another instance; the notice was lost
+
+        router.resumed();
+
+        assertThat(forgotten).containsExactly("*");
+        assertThat(alice.link().closedWith).isEqualTo(1008);
+        assertThat(alice.link().closeReason).isEqualTo("logged out");
+        assertThat(bob.link().closedWith).isNull();
     }
 
     @Test

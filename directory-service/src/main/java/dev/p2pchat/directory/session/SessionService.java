@@ -13,7 +13,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -158,24 +157,15 @@ public class SessionService {
     }
 
     /**
-     * Which of these token hashes are still valid (not revoked, not expired): the cache answers
-     * for the tokens it holds, the database for the rest, {@value #CHECK_BATCH} at a time. For the
-     * signalling channels opened with them, which no call re-checks.
+     * Which of these token hashes are still valid (not revoked, not expired), from the database,
+     * {@value #CHECK_BATCH} per query: for the signalling channels opened with them, which no
+     * call re-checks. Never from the cache, which may for a moment hold a token that a check
+     * racing its revocation loaded; a channel let through on that would stay open.
      */
     public Set<String> stillValid(Collection<String> tokenHashes) {
         Instant now = clock.instant();
+        List<String> ask = List.copyOf(new HashSet<>(tokenHashes));
         Set<String> valid = new HashSet<>();
-        List<String> ask = new ArrayList<>();
-        for (String hash : new HashSet<>(tokenHashes)) {
-            ValidToken cached = validated == null ? null : validated.getIfPresent(Tokens.revocationKey(hash));
-            if (cached != null && cached.tokenHash().equals(hash)) {
-                if (cached.expiresAt().isAfter(now)) {
-                    valid.add(hash);
-                }
-            } else {
-                ask.add(hash);
-            }
-        }
         for (int from = 0; from < ask.size(); from += CHECK_BATCH) {
             valid.addAll(checks.validAmong(ask.subList(from, Math.min(ask.size(), from + CHECK_BATCH)), now));
         }

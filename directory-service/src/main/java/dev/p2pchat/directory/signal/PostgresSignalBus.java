@@ -115,15 +115,14 @@ final class PostgresSignalBus implements SignalBus {
                     log.info("Signalling bus: listening again");
                 }
                 listening = true;
-                backoff = Duration.ofSeconds(1);
                 if (failed) {
+                    // what was sent before this LISTEN is lost to this instance: until the catch-up
+                    // has run, it may honour revoked tokens; if it fails (the database), the
+                    // connection is dropped and the catch-up runs again after the backoff
+                    resumed.run();
                     failed = false;
-                    try {
-                        resumed.run();
-                    } catch (RuntimeException e) {
-                        log.error("Signalling bus: catching up after the reconnection failed", e);
-                    }
                 }
+                backoff = Duration.ofSeconds(1);
                 PGConnection notifications = open.unwrap(PGConnection.class);
                 long checked = System.nanoTime();
                 while (!closed) {
@@ -147,8 +146,7 @@ final class PostgresSignalBus implements SignalBus {
                 if (closed) {
                     return;
                 }
-                log.warn("Signalling bus: the LISTEN connection failed ({}); reconnecting in {} s", e.getMessage(),
-                        backoff.toSeconds());
+                log.warn("Signalling bus: listening failed ({}); again in {} s", e.getMessage(), backoff.toSeconds());
                 try {
                     Thread.sleep(backoff.toMillis());
                 } catch (InterruptedException interrupted) {

@@ -36,7 +36,7 @@ class SignalBeans {
                 "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName())));
         if (postgres && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalStateException("The database is PostgreSQL, but spring.datasource.url (SPRING_DATASOURCE_URL) "
-                    + "is not a jdbc:postgresql: URL: the instances' signalling bus opens its LISTEN connection with it");
+                    + "is not set to a jdbc:postgresql: URL: the instances' signalling bus opens its LISTEN connection with it");
         }
         if (postgres) {
             PostgresSignalBus bus = new PostgresSignalBus(jdbc, url, environment.getProperty("spring.datasource.username"),

@@ -51,6 +51,7 @@ final class SignalRouter {
     static final int MAX_STRIKES = 3;
     static final int POLICY = 1008;
     static final int GOING_AWAY = 1001;
+    static final int SERVER_ERROR = 1011;
 
     /** Where the relay is and tokens for it ({@link RelayOffers} in the application). */
     interface Relays {
@@ -188,15 +189,22 @@ final class SignalRouter {
             close(replaced, POLICY, "replaced");
             afterRemoval(replaced);
         }
-        if (!revocations.stillValid(List.of(tokenHash)).contains(tokenHash)) {
-            // a logout told between the handshake's check and the registration above found no
-            // channel to close; any told after the registration finds this one
-            close(channel, POLICY, "logged out");
+        try {
+            if (!revocations.stillValid(List.of(tokenHash)).contains(tokenHash)) {
+                // a logout told between the handshake's check and the registration above found no
+                // channel to close; any told after the registration finds this one
+                close(channel, POLICY, "logged out");
+                closed(channel);
+                return channel;
+            }
+            if (listening) {
+                listeners.started(accountId);
+            }
+        } catch (RuntimeException databaseFailed) {
+            // not registered half-way: the handler never learns of this channel to forget it
+            close(channel, SERVER_ERROR, "try again");
             closed(channel);
-            return channel;
-        }
-        if (listening) {
-            listeners.started(accountId);
+            throw databaseFailed;
         }
         Map<String, Object> welcome = new LinkedHashMap<>();
         welcome.put("type", "welcome");

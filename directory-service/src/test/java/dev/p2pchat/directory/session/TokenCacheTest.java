@@ -114,22 +114,27 @@ class TokenCacheTest {
         verify(checks, times(3)).findValid(anyString(), any());
     }
 
-    /** The channels' tokens: remembered ones from the cache, the rest from the database in one query per batch. */
+    /**
+     * The channels' tokens are checked in the database, in batches, even those remembered: the
+     * cache may for a moment hold one that a check racing its revocation loaded.
+     */
     @Test
-    void stillValidAnswersFromTheCacheAndAsksTheDatabaseForTheRest() {
+    void stillValidAsksTheDatabaseEvenForRememberedTokensInBatches() {
         SessionService sessions = service(Duration.ofSeconds(60));
         valid(clock.instant().plusSeconds(3600));
         sessions.verify(TOKEN); // remembered
         when(checks.validAmong(anyList(), any())).thenAnswer(call -> {
             List<String> asked = call.getArgument(0);
-            return asked.contains("b") ? Set.of("b") : Set.of(); // only "b" of those not remembered is valid
+            return asked.contains("b") ? Set.of("b") : Set.of(); // only "b" is still valid in the database
         });
 
-        assertThat(sessions.stillValid(List.of(Tokens.hash(TOKEN), "a", "b"))).containsExactlyInAnyOrder(Tokens.hash(TOKEN), "b");
+        assertThat(sessions.stillValid(List.of(Tokens.hash(TOKEN), "a", "b"))).containsExactly("b");
         verify(checks, times(1)).validAmong(anyList(), any());
 
-        sessions.forgetAll(); // the bus was down: nothing remembered counts
-        assertThat(sessions.stillValid(List.of(Tokens.hash(TOKEN)))).isEmpty();
+        List<String> many = java.util.stream.IntStream.range(0, SessionService.CHECK_BATCH * 2 + 1)
+                .mapToObj(i -> "hash-" + i).toList();
+        assertThat(sessions.stillValid(many)).isEmpty();
+        verify(checks, times(1 + 3)).validAmong(anyList(), any());
     }
 
     @Test

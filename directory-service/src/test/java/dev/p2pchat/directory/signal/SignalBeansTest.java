@@ -52,7 +52,7 @@ class SignalBeansTest {
 
         assertThatThrownBy(() -> new SignalBeans().signalBus(wrapped, postgres))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("not a jdbc:postgresql: URL")
+                .hasMessageContaining("not set to a jdbc:postgresql: URL")
                 .hasMessageNotContaining("secret");
     }
 

@@ -1,6 +1,7 @@
 package dev.p2pchat.directory.signal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.p2pchat.directory.MutableClock;
 import dev.p2pchat.directory.relay.RelayOffers;
@@ -57,6 +58,10 @@ class SignalRouterTest {
 
         @Override
         public Set<String> stillValid(Collection<String> tokenHashes) {
+            channelsWhenChecked.add(router.size());
+            if (databaseDown) {
+                throw new IllegalStateException("the database is down");
+            }
             Set<String> valid = new HashSet<>(tokenHashes);
             valid.removeAll(revokedHashes);
             return valid;
@@ -64,6 +69,9 @@ class SignalRouterTest {
     };
     /** Token hashes the database would say are no longer valid. */
     private final Set<String> revokedHashes = new HashSet<>();
+    /** How many channels were registered at each check of {@code stillValid}. */
+    private final List<Integer> channelsWhenChecked = new ArrayList<>();
+    private boolean databaseDown;
 
     private final SignalRouter router = router(Duration.ofSeconds(20));
 
@@ -430,6 +438,21 @@ class SignalRouterTest {
         assertThat(alice.link().closedWith).isEqualTo(1008);
         assertThat(alice.link().closeReason).isEqualTo("logged out");
         assertThat(alice.link().sent).isEmpty(); // no welcome
+        assertThat(channelsWhenChecked).as("checked once registered, where a later notice finds it").containsExactly(1);
+        assertThat(router.size()).isZero();
+        assertThat(listening).isEmpty();
+    }
+
+    /** A database failure while a channel opens leaves nothing registered: the handler never learns of it to forget it. */
+    @Test
+    void aChannelWhoseTokenCannotBeCheckedClosesAndIsForgotten() {
+        databaseDown = true;
+        Recording link = new Recording();
+
+        assertThatThrownBy(() -> router.open(1, "alice", true, "hash-alice", clock.instant().plusSeconds(3600), link))
+                .hasMessageContaining("database is down");
+
+        assertThat(link.closedWith).isEqualTo(1011);
         assertThat(router.size()).isZero();
         assertThat(listening).isEmpty();
     }

@@ -132,7 +132,7 @@ class FaultsEndToEndTest {
         assertThat(resumed.exit()).as(resumed.err()).isZero();
         await().atMost(WAIT).until(() -> listening.err().contains("resuming at"));
         assertThat(bob.home().resolve("downloads/cut.bin")).hasSameBinaryContentAs(file);
-        listening.type("q");
+        listening.type("/quit"); // 'q' would go to alice if her session had not ended yet
         assertThat(listening.waitFor(WAIT)).isZero();
     }
 
@@ -191,6 +191,8 @@ class FaultsEndToEndTest {
             await().atMost(WAIT).until(() -> chat.out().contains("dave: yes, and online again"));
             chat.type("close");
             assertThat(chat.waitFor(WAIT)).isZero();
+            // 'q' quits only outside a chat: typed before carol's close arrives, it would be a message to her
+            await().atMost(WAIT).until(() -> listening.err().contains("carol closed the chat"));
             listening.type("q");
             assertThat(listening.waitFor(WAIT)).isZero();
         }

@@ -114,7 +114,7 @@ class RelayEndToEndTest {
                             .isEqualTo(java.util.Arrays.copyOf(content, kept.length));
                 }
             }
-            bobListens.type("q");
+            bobListens.type("/quit"); // unlike 'q', quits even while a session is still open
         }
     }
 

@@ -21,12 +21,14 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // Walkthrough.SETTINGS: one BCrypt thread and no queue, so that concurrent logins overflow into
         // 503; the throttle's default budgets; loopback as a trusted proxy, to call from other addresses;
-        // one signalling channel per instance, so that the second gets 503; 30 key log reads an address
+        // one signalling channel per instance, so that the second gets 503; 30 key log reads an address,
+        // 20 presence renewals an account
         "directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0", "directory.bcrypt.cost=8",
         "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1m",
         "directory.throttle.registrations=5", "directory.throttle.registrations-per=1h",
         "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1",
-        "directory.throttle.log-reads=30", "directory.throttle.log-reads-per=1d"})
+        "directory.throttle.log-reads=30", "directory.throttle.log-reads-per=1d",
+        "directory.throttle.renewals=20", "directory.throttle.renewals-per=1d"})
 @ActiveProfiles("test")
 class DirectoryApiTest {
 

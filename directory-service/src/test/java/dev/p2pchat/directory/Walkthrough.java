@@ -29,13 +29,14 @@ final class Walkthrough {
      * 503; the default throttle budgets over a day (a budget refills steadily over its period: on a
      * loaded machine a minute's would refill during the walk-through); and loopback as a trusted
      * proxy, so that calls can come from other addresses through X-Forwarded-For; 30 key log
-     * reads per address.
+     * reads per address; 20 presence renewals per account.
      */
     static final String[] SETTINGS = {"directory.bcrypt.pool-size=1", "directory.bcrypt.queue-capacity=0",
             "directory.bcrypt.cost=8", "directory.throttle.failed-logins=10", "directory.throttle.failed-logins-per=1d",
             "directory.throttle.registrations=5", "directory.throttle.registrations-per=1d",
             "directory.trusted-proxies=127.0.0.1", "directory.signal.max-channels=1",
-            "directory.throttle.log-reads=30", "directory.throttle.log-reads-per=1d"};
+            "directory.throttle.log-reads=30", "directory.throttle.log-reads-per=1d",
+            "directory.throttle.renewals=20", "directory.throttle.renewals-per=1d"};
 
     private Walkthrough() {
     }
@@ -142,6 +143,16 @@ final class Walkthrough {
         assertThat(api.put("/api/v1/presence", alice, json(Map.of("port", 70000))).status()).isEqualTo(400);
         assertThat(api.send("PUT", "/api/v1/presence", alice, "text/plain", "7000").status()).isEqualTo(415);
         assertThat(api.put("/api/v1/presence", alice, " ".repeat(20_000)).status()).isEqualTo(413);
+        // a client renewing as fast as it can: 20 renewals an account per period, then 429 (after a delay)
+        ContractClient.Reply renewed;
+        int renewals = 2; // bob's two above
+        do {
+            renewed = api.put("/api/v1/presence", bob, json(Map.of("port", 7001)));
+        } while (renewed.status() == 200 && ++renewals <= 21);
+        assertThat(renewed.status()).as("bob's renewal number " + renewals).isEqualTo(429);
+        assertThat(renewals).isEqualTo(20);
+        assertThat(renewed.body().get("detail").asString()).startsWith("Too many presence renewals for your account");
+        assertThat(Long.parseLong(renewed.header("Retry-After"))).isBetween(1L, 86_400L);
 
         // list and page
         ContractClient.Reply first = api.get("/api/v1/peers?limit=1", alice);

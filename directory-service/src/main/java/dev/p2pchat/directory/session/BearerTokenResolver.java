@@ -5,13 +5,15 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
 /**
  * Resolves {@link AuthenticatedUser} parameters from {@code Authorization: Bearer <token>}; a
  * missing, malformed, unknown, expired or revoked token is an {@link InvalidTokenException} (401
- * with {@code WWW-Authenticate}).
+ * with {@code WWW-Authenticate}). A caller an interceptor already checked ({@link
+ * AuthenticatedUser#REQUEST_ATTRIBUTE}) is not checked again.
  */
 @Component
 class BearerTokenResolver implements HandlerMethodArgumentResolver {
@@ -30,6 +32,10 @@ class BearerTokenResolver implements HandlerMethodArgumentResolver {
     @Override
     public AuthenticatedUser resolveArgument(MethodParameter parameter, ModelAndViewContainer mavContainer,
                                              NativeWebRequest request, WebDataBinderFactory binderFactory) {
+        if (request.getAttribute(AuthenticatedUser.REQUEST_ATTRIBUTE, RequestAttributes.SCOPE_REQUEST)
+                instanceof AuthenticatedUser checked) {
+            return checked;
+        }
         return sessions.verify(SessionService.bearerToken(request.getHeader(HttpHeaders.AUTHORIZATION)));
     }
 }

@@ -1,9 +1,6 @@
 package dev.p2pchat.directory.system;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import io.github.bucket4j.Bandwidth;
-import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,7 +10,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -50,28 +46,17 @@ public class AddressThrottle {
         }
     }
 
-    private final Map<Budget, Buckets> budgets = new EnumMap<>(Budget.class);
+    private final Map<Budget, BucketCache<String>> budgets = new EnumMap<>(Budget.class);
 
     public AddressThrottle(DirectoryProperties properties, Clock clock, MeterRegistry registry) {
         DirectoryProperties.Throttle settings = properties.throttle();
-        TimeMeter time = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                Instant now = clock.instant();
-                return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return true;
-            }
-        };
+        TimeMeter time = BucketCache.timeOf(clock);
         budgets.put(Budget.FAILED_LOGINS,
-                new Buckets(settings.failedLogins(), settings.failedLoginsPer(), settings.maxAddresses(), time));
+                new BucketCache<>(settings.failedLogins(), settings.failedLoginsPer(), settings.maxAddresses(), time));
         budgets.put(Budget.REGISTRATIONS,
-                new Buckets(settings.registrations(), settings.registrationsPer(), settings.maxAddresses(), time));
+                new BucketCache<>(settings.registrations(), settings.registrationsPer(), settings.maxAddresses(), time));
         budgets.put(Budget.LOG_READS,
-                new Buckets(settings.logReads(), settings.logReadsPer(), settings.maxAddresses(), time));
+                new BucketCache<>(settings.logReads(), settings.logReadsPer(), settings.maxAddresses(), time));
         budgets.forEach((budget, buckets) -> Gauge.builder("p2pchat.throttle.addresses", buckets.cache,
                         Cache::estimatedSize)
                 .description("Client addresses whose budget is being tracked")
@@ -80,9 +65,7 @@ public class AddressThrottle {
 
     /** Takes one unit of the address's budget, or refuses with how long to wait for the next. */
     public void take(Budget budget, String address) {
-        Buckets buckets = budgets.get(budget);
-        ConsumptionProbe probe = buckets.cache.get(key(address), ignored -> buckets.newBucket())
-                .tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = budgets.get(budget).take(key(address));
         if (!probe.isConsumed()) {
             throw new TooManyRequestsException(budget.reason, Duration.ofNanos(probe.getNanosToWaitForRefill()));
         }
@@ -90,17 +73,12 @@ public class AddressThrottle {
 
     /** Returns a unit taken for an attempt that turned out not to count. */
     public void giveBack(Budget budget, String address) {
-        Bucket bucket = budgets.get(budget).cache.getIfPresent(key(address));
-        if (bucket != null) {
-            bucket.addTokens(1);
-        }
+        budgets.get(budget).giveBack(key(address));
     }
 
     /** Addresses tracked now for a budget, after evicting what is due. */
     long tracked(Budget budget) {
-        Cache<String, Bucket> cache = budgets.get(budget).cache;
-        cache.cleanUp();
-        return cache.estimatedSize();
+        return budgets.get(budget).tracked();
     }
 
     /** The address an IPv4 client is counted by, or the /64 network of an IPv6 one. */
@@ -118,27 +96,6 @@ public class AddressThrottle {
             return parsed.getHostAddress();
         } catch (UnknownHostException e) {
             return address;
-        }
-    }
-
-    private static final class Buckets {
-        private final Bandwidth limit;
-        private final TimeMeter time;
-        private final Cache<String, Bucket> cache;
-
-        Buckets(int capacity, Duration period, int maxAddresses, TimeMeter time) {
-            this.limit = Bandwidth.builder().capacity(capacity).refillGreedy(capacity, period).build();
-            this.time = time;
-            this.cache = Caffeine.newBuilder()
-                    .maximumSize(maxAddresses)
-                    .expireAfterAccess(period)
-                    .ticker(time::currentTimeNanos)
-                    .executor(Runnable::run) // evictions on the caller's thread: cheap, and no pool to share
-                    .build();
-        }
-
-        Bucket newBucket() {
-            return Bucket.builder().addLimit(limit).withCustomTimePrecision(time).build();
         }
     }
 }

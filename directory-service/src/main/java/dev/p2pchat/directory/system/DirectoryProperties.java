@@ -129,6 +129,10 @@ public record DirectoryProperties(
      * is forgotten (its budget is full again anyway). The public key-log reads
      * ({@code /api/v1/log/**}, {@code /.well-known/p2pchat-log-key}) cost one of
      * {@code logReads} per {@code logReadsPer} each.
+     *
+     * <p>And one budget per account: {@code renewals} presence renewals ({@code PUT
+     * /api/v1/presence}) per {@code renewalsPer}, refused before the request's body is read; an
+     * honest peer renews every 20 s. At most {@code maxAccounts} accounts are tracked.
      */
     public record Throttle(
             @Min(1) @Max(1_000_000) @DefaultValue("10") int failedLogins,
@@ -137,7 +141,10 @@ public record DirectoryProperties(
             @NotNull @DefaultValue("1h") Duration registrationsPer,
             @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAddresses,
             @Min(1) @Max(1_000_000) @DefaultValue("600") int logReads,
-            @NotNull @DefaultValue("1m") Duration logReadsPer) {
+            @NotNull @DefaultValue("1m") Duration logReadsPer,
+            @Min(1) @Max(1_000_000) @DefaultValue("20") int renewals,
+            @NotNull @DefaultValue("10s") Duration renewalsPer,
+            @Min(100) @Max(10_000_000) @DefaultValue("50000") int maxAccounts) {
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isFailedLoginsPerInRange() {
             return inRange(failedLoginsPer);
@@ -151,6 +158,11 @@ public record DirectoryProperties(
         @AssertTrue(message = "must be between 1 second and 1 day")
         public boolean isLogReadsPerInRange() {
             return inRange(logReadsPer);
+        }
+
+        @AssertTrue(message = "must be between 1 second and 1 day")
+        public boolean isRenewalsPerInRange() {
+            return inRange(renewalsPer);
         }
 
         private static boolean inRange(Duration period) {

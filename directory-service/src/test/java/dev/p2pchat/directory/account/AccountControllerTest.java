@@ -11,6 +11,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.p2pchat.directory.session.SessionService;
+import dev.p2pchat.directory.system.AccountThrottle;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.Problems;
 import java.time.Instant;
@@ -34,6 +35,9 @@ class AccountControllerTest {
 
     @MockitoBean
     SessionService sessions;
+
+    @MockitoBean
+    AccountThrottle renewals;
 
     private static String body(String username, String password) {
         return "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";

@@ -17,7 +17,7 @@ class LockoutTest {
     static DirectoryProperties properties(int attempts, Duration duration) {
         return new DirectoryProperties(new DirectoryProperties.Lockout(attempts, duration),
                 new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
-                new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)),
+                new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1), 20, Duration.ofSeconds(10), 50_000),
                 java.util.List.of());
     }
 

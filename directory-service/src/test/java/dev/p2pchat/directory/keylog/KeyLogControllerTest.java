@@ -16,6 +16,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import dev.p2pchat.directory.account.AccountRepository;
 import dev.p2pchat.directory.session.AuthenticatedUser;
 import dev.p2pchat.directory.session.SessionService;
+import dev.p2pchat.directory.system.AccountThrottle;
 import dev.p2pchat.directory.system.AddressThrottle;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.TooManyRequestsException;
@@ -50,6 +51,9 @@ class KeyLogControllerTest {
     AccountRepository accounts;
     @MockitoBean
     SessionService sessions;
+
+    @MockitoBean
+    AccountThrottle renewals;
 
     @BeforeEach
     void authenticate() {

@@ -3,18 +3,25 @@ package dev.p2pchat.directory.presence;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
+import static org.mockito.Mockito.verifyNoMoreInteractions;
 import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.put;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.request;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import dev.p2pchat.directory.session.AuthenticatedUser;
 import dev.p2pchat.directory.session.SessionService;
+import dev.p2pchat.directory.system.AccountThrottle;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.Problems;
+import dev.p2pchat.directory.system.TooManyRequestsException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.hamcrest.Matchers;
@@ -49,6 +56,9 @@ class PeerControllerTest {
 
     @MockitoBean
     KeyLog keyLog;
+
+    @MockitoBean
+    AccountThrottle renewals;
 
     @BeforeEach
     void authenticate() {
@@ -246,5 +256,20 @@ class PeerControllerTest {
                     .andExpect(status().isBadRequest());
         }
         verifyNoInteractions(presence);
+    }
+
+    @Test
+    void aRenewalOverTheAccountsBudgetNeverReachesTheService() throws Exception {
+        doThrow(new TooManyRequestsException("Too many presence renewals for your account", Duration.ofSeconds(3)))
+                .when(renewals).take(AccountThrottle.Budget.RENEWALS, 1);
+
+        mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
+                        .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7000}"))
+                .andExpect(request().asyncStarted()); // answered 429 later, by the container (RenewalLimitTest)
+        mvc.perform(delete("/api/v1/presence").header("Authorization", "Bearer " + TOKEN))
+                .andExpect(status().isNoContent());
+
+        verify(presence).goOffline(alice);
+        verifyNoMoreInteractions(presence);
     }
 }

@@ -58,7 +58,7 @@ abstract class PresenceContract {
                 new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)),
                 new DirectoryProperties.Presence(TTL), new DirectoryProperties.Bcrypt(4, 1, 4), Path.of("data"),
                 new DirectoryProperties.H2(40),
-                new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)), List.of());
+                new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1), 20, Duration.ofSeconds(10), 50_000), List.of());
         presence = new PresenceService(store, accounts(), new PeerLookups(jdbcClient()), properties, clock);
         expiry = new PresenceExpiry(store, new LastSeen(jdbc(), transactions()), clock);
     }

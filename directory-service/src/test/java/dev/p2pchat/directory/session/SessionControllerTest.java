@@ -12,6 +12,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import dev.p2pchat.directory.system.AccountThrottle;
 import dev.p2pchat.directory.system.ApiException;
 import dev.p2pchat.directory.system.Problems;
 import java.time.Instant;
@@ -36,6 +37,9 @@ class SessionControllerTest {
 
     @MockitoBean
     SessionService sessions;
+
+    @MockitoBean
+    AccountThrottle renewals;
 
     private static String login(String fingerprint) {
         return "{\"username\":\"alice\",\"password\":\"correct horse\""

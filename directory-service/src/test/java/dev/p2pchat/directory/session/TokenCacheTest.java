@@ -35,7 +35,7 @@ class TokenCacheTest {
         DirectoryProperties properties = new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                 new DirectoryProperties.Token(Duration.ofHours(12), cacheTtl),
                 new DirectoryProperties.Presence(Duration.ofSeconds(60)), new DirectoryProperties.Bcrypt(4, 1, 4),
-                Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)),
+                Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1), 20, Duration.ofSeconds(10), 50_000),
                 java.util.List.of());
         return new SessionService(mock(AccountService.class), tokens, checks, event -> { }, properties, clock,
                 new DirectoryMetrics(new SimpleMeterRegistry()));

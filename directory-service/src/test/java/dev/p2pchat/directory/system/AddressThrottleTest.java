@@ -24,7 +24,7 @@ class AddressThrottleTest {
                 new DirectoryProperties.Presence(Duration.ofSeconds(60)), new DirectoryProperties.Bcrypt(4, 1, 4),
                 Path.of("data"), new DirectoryProperties.H2(40),
                 new DirectoryProperties.Throttle(failedLogins, Duration.ofMinutes(1), registrations, Duration.ofHours(1),
-                        maxAddresses, failedLogins, Duration.ofMinutes(1)),
+                        maxAddresses, failedLogins, Duration.ofMinutes(1), 20, Duration.ofSeconds(10), 50_000),
                 List.of());
         return new AddressThrottle(properties, clock, new SimpleMeterRegistry());
     }

@@ -16,7 +16,7 @@ class PasswordHashingTest {
     private static PasswordHashing hashing(int cost, int threads, int queue) {
         return new PasswordHashing(new DirectoryProperties(new DirectoryProperties.Lockout(3, Duration.ofMinutes(15)),
                 new DirectoryProperties.Token(Duration.ofHours(12), Duration.ofSeconds(2)), new DirectoryProperties.Presence(Duration.ofSeconds(60)),
-                new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1)),
+                new DirectoryProperties.Bcrypt(cost, threads, queue), Path.of("data"), new DirectoryProperties.H2(40), new DirectoryProperties.Throttle(10, Duration.ofMinutes(1), 5, Duration.ofHours(1), 100_000, 600, Duration.ofMinutes(1), 20, Duration.ofSeconds(10), 50_000),
                 java.util.List.of()));
     }
 

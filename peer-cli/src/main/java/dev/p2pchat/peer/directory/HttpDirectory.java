@@ -148,7 +148,7 @@ public final class HttpDirectory implements Directory {
                 list.addObject().put("host", address.host()).put("port", address.port()).put("kind", address.kind());
             }
         }
-        return answers.presence(as(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.OTHER,
+        return answers.presence(as(call("PUT", "/api/v1/presence", token, json.writeValueAsBytes(body), Operation.PUBLISH,
                 null), Presence.class), port);
     }
 
@@ -229,7 +229,7 @@ public final class HttpDirectory implements Directory {
         }
     }
 
-    private enum Operation { REGISTER, LOGIN, LOOKUP, ROTATE, OTHER }
+    private enum Operation { REGISTER, LOGIN, LOOKUP, ROTATE, PUBLISH, OTHER }
 
     /** Writes {"username":..,"password":..,"fingerprint":..} straight from the char array, then zeroes it. */
     private byte[] credentials(String username, char[] password, String fingerprint) {
@@ -378,6 +378,10 @@ public final class HttpDirectory implements Directory {
                 if ("/problems/too-many-key-events".equals(problem.path("type").asString(""))) {
                     return new DirectoryException(Kind.BUSY, "your identity key changed five times in the last 24 hours,"
                             + " the most the directory records; log in with the key it has, or try again" + when);
+                }
+                if (operation == Operation.PUBLISH) {
+                    return new DirectoryException(Kind.BUSY, "the directory takes no more presence renewals"
+                            + " from your account for now; try again" + when);
                 }
                 return new DirectoryException(Kind.BUSY, "the directory takes no more "
                         + (operation == Operation.REGISTER ? "new accounts" : operation == Operation.LOGIN

@@ -1,8 +1,10 @@
 package dev.p2pchat.peer.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,23 @@ class ThrottleEndToEndTest {
             assertThat(third.exit()).isEqualTo(3);
             assertThat(third.err().strip()).matches("p2pchat: the directory takes no more failed logins from your "
                     + "address for now; try again in \\d+ s");
+        }
+    }
+
+    @Test
+    void aListenerOverItsRenewalBudgetSaysSoAndKeepsListening() throws Exception {
+        try (Directory directory = Directory.start("--directory.throttle.renewals=1",
+                "--directory.throttle.renewals-per=1h")) {
+            Peer bob = new Peer("bob", tmp.resolve("bob"), directory.url());
+            assertThat(bob.registerAndLogin().exit()).isZero();
+
+            Peer.Running listening = bob.start("listen", "--renew-interval", "1");
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> listening.err().contains("Could not renew presence"));
+            assertThat(listening.err()).contains("Online as bob").containsPattern("Could not renew presence: the directory "
+                    + "takes no more presence renewals from your account for now; try again in \\d+ s\\. Chats go on");
+            listening.type("q");
+            assertThat(listening.waitFor(Duration.ofSeconds(60))).isZero();
         }
     }
 }

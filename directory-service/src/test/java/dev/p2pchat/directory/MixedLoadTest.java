@@ -20,13 +20,13 @@ import org.springframework.test.context.ActiveProfiles;
 
 /**
  * Registrations, logins (some wrong), lookups and presence renewals from 16 clients at once:
- * no answer but the documented ones (503 only as overflow, 429 only for an account renewing more
- * than its budget allows), every answer valid against
+ * no answer but the documented ones (503 only as overflow), every answer valid against
  * openapi.yaml, and the service healthy afterwards. {@code -Dp2pchat.load.seconds=60} runs
  * the documented one-minute version (docs/RELIABILITY.md).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"directory.bcrypt.cost=6", "directory.bcrypt.queue-capacity=4"})
+        // renewals as fast as the clients go, as load, not refused (RenewalLimitTest covers the budget)
+        properties = {"directory.bcrypt.cost=6", "directory.bcrypt.queue-capacity=4", "directory.throttle.renewals=1000000"})
 @ActiveProfiles("test")
 class MixedLoadTest {
 
@@ -79,8 +79,7 @@ class MixedLoadTest {
         assertThat(clients.awaitTermination(LOAD.toSeconds() + 60, TimeUnit.SECONDS)).isTrue();
 
         System.out.println("Mixed load for " + LOAD.toSeconds() + " s, answers by status: " + statuses);
-        // 429: a client renewing its presence more than 20 times in 10 s
-        assertThat(statuses.keySet()).isSubsetOf(200, 201, 204, 401, 423, 429, 503);
+        assertThat(statuses.keySet()).isSubsetOf(200, 201, 204, 401, 423, 503);
         assertThat(statuses.get(200).sum()).isPositive();
         assertThat(setup.get("/readyz", null).body().get("status").asString()).isEqualTo("UP");
         assertThat(setup.get("/api/v1/peers/load0", tokens.get(0)).status()).isEqualTo(200);

@@ -10,6 +10,8 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
@@ -24,23 +26,37 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * <p>A renewal over budget is answered 429 only after {@link #REFUSAL_DELAY}, not at once: a
  * refusal costs the directory half a lookup, so a client that ignores {@code Retry-After} and
  * renews as fast as it can would still take a third of the instance from the lookups. Held, each
- * of its connections makes one request a second. The wait holds no thread (the request goes
- * asynchronous and the container's timeout answers it), and a request holds its connection while
- * it waits, so they are as many as the connections the server accepts.
+ * of its connections makes one request every second or two. The wait holds no thread (the request
+ * goes asynchronous and the container's timeout answers it), only the connection and its request,
+ * and at most {@link #MAX_HELD} wait at once: beyond, the refusal is at once. Either way the
+ * connection is closed after the 429, so that a body left unread is never waited for.
  */
 final class RenewalLimit implements HandlerInterceptor {
 
     /** How long a refused renewal waits for its 429 (the container checks timeouts about once a second). */
     static final Duration REFUSAL_DELAY = Duration.ofSeconds(1);
+    /**
+     * Refusals that may wait at once, on the whole instance: each keeps the container's request
+     * processor and its buffers, about 70 KB (measured: 769 waiting), so at most about 18 MB.
+     */
+    static final int MAX_HELD = 256;
 
     private final SessionService sessions;
     private final AccountThrottle throttle;
     private final HandlerExceptionResolver problems;
+    private final int maxHeld;
+    private final AtomicInteger held = new AtomicInteger();
 
-    RenewalLimit(SessionService sessions, AccountThrottle throttle, HandlerExceptionResolver problems) {
+    RenewalLimit(SessionService sessions, AccountThrottle throttle, HandlerExceptionResolver problems, int maxHeld) {
         this.sessions = sessions;
         this.throttle = throttle;
         this.problems = problems;
+        this.maxHeld = maxHeld;
+    }
+
+    /** Refusals waiting for their 429 now. */
+    int held() {
+        return held.get();
     }
 
     @Override
@@ -52,6 +68,11 @@ final class RenewalLimit implements HandlerInterceptor {
         try {
             throttle.take(AccountThrottle.Budget.RENEWALS, user.accountId());
         } catch (TooManyRequestsException refused) {
+            response.setHeader(HttpHeaders.CONNECTION, "close");
+            if (held.incrementAndGet() > maxHeld) {
+                held.decrementAndGet();
+                throw refused; // at once: the waiting room is full
+            }
             refuseLater(request, response, refused);
             return false;
         }
@@ -59,9 +80,22 @@ final class RenewalLimit implements HandlerInterceptor {
         return true;
     }
 
+    /** Waits in the container, not on a thread; the 429 is written when the wait times out. Holds one of {@link #held}. */
     private void refuseLater(HttpServletRequest request, HttpServletResponse response, TooManyRequestsException refused) {
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                held.decrementAndGet();
+            }
+        };
         response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value()); // what the request log records
-        AsyncContext waiting = request.startAsync(request, response);
+        AsyncContext waiting;
+        try {
+            waiting = request.startAsync(request, response);
+        } catch (RuntimeException e) {
+            release.run();
+            throw e;
+        }
         waiting.setTimeout(REFUSAL_DELAY.toMillis());
         waiting.addListener(new AsyncListener() {
             @Override
@@ -69,16 +103,19 @@ final class RenewalLimit implements HandlerInterceptor {
                 try {
                     problems.resolveException(request, response, null, refused);
                 } finally {
+                    release.run();
                     waiting.complete();
                 }
             }
 
             @Override
             public void onComplete(AsyncEvent event) {
+                release.run();
             }
 
             @Override
             public void onError(AsyncEvent event) {
+                release.run(); // the client went away; the container completes it
             }
 
             @Override

@@ -2,10 +2,14 @@ package dev.p2pchat.directory.system;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,27 +35,34 @@ public class AccountThrottle {
         }
     }
 
-    private final BucketCache<Long> renewals;
+    private final Map<Budget, BucketCache<Long>> budgets = new EnumMap<>(Budget.class);
+    private final Map<Budget, Counter> refused = new EnumMap<>(Budget.class);
 
     public AccountThrottle(DirectoryProperties properties, Clock clock, MeterRegistry registry) {
         DirectoryProperties.Throttle settings = properties.throttle();
-        renewals = new BucketCache<>(settings.renewals(), settings.renewalsPer(), settings.maxAccounts(),
-                BucketCache.timeOf(clock));
-        Gauge.builder("p2pchat.throttle.accounts", renewals.cache, Cache::estimatedSize)
-                .description("Accounts whose budget is being tracked")
-                .tag("budget", "renewals").register(registry);
+        budgets.put(Budget.RENEWALS, new BucketCache<>(settings.renewals(), settings.renewalsPer(),
+                settings.maxAccounts(), BucketCache.timeOf(clock)));
+        budgets.forEach((budget, buckets) -> {
+            String tag = budget.name().toLowerCase(Locale.ROOT);
+            Gauge.builder("p2pchat.throttle.accounts", buckets.cache, Cache::estimatedSize)
+                    .description("Accounts whose budget is being tracked").tag("budget", tag).register(registry);
+            refused.put(budget, Counter.builder("p2pchat.throttle.refused")
+                    .description("Calls refused because their account's budget was spent").tag("budget", tag)
+                    .register(registry));
+        });
     }
 
     /** Takes one unit of the account's budget, or refuses with how long to wait for the next. */
     public void take(Budget budget, long accountId) {
-        ConsumptionProbe probe = renewals.take(accountId);
+        ConsumptionProbe probe = budgets.get(budget).take(accountId);
         if (!probe.isConsumed()) {
+            refused.get(budget).increment();
             throw new TooManyRequestsException(budget.reason, Duration.ofNanos(probe.getNanosToWaitForRefill()));
         }
     }
 
-    /** Accounts tracked now, after evicting what is due. */
-    long tracked() {
-        return renewals.tracked();
+    /** Accounts tracked now for a budget, after evicting what is due. */
+    long tracked(Budget budget) {
+        return budgets.get(budget).tracked();
     }
 }

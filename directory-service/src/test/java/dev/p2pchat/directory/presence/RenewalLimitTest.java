@@ -67,6 +67,7 @@ class RenewalLimitTest {
         assertThat(refused.body().get("type").asString()).isEqualTo("/problems/too-many-requests");
         assertThat(refused.body().get("detail").asString()).startsWith("Too many presence renewals for your account");
         assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
+        assertThat(refused.header("Connection")).as("closed after it, unread body and all").isEqualTo("close");
         assertThat(took).as("held for the refusal delay").isGreaterThanOrEqualTo(RenewalLimit.REFUSAL_DELAY.minusMillis(100));
         String other = login(name + "x");
         assertThat(api.get("/api/v1/peers/" + name, other).body().get("port").asInt())

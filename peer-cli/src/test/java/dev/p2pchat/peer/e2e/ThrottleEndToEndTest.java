@@ -38,12 +38,18 @@ class ThrottleEndToEndTest {
             Peer bob = new Peer("bob", tmp.resolve("bob"), directory.url());
             assertThat(bob.registerAndLogin().exit()).isZero();
 
+            // one renewal an hour: going online spends it, the next is refused
             Peer.Running listening = bob.start("listen", "--renew-interval", "1");
 
             await().atMost(Duration.ofSeconds(60)).until(() -> listening.err().contains("Could not renew presence"));
             assertThat(listening.err()).contains("Online as bob").containsPattern("Could not renew presence: the directory "
                     + "takes no more presence renewals from your account for now; try again in \\d+ s\\. Chats go on");
-            listening.type("q");
+            Peer alice = new Peer("alice", tmp.resolve("alice"), directory.url());
+            assertThat(alice.registerAndLogin().exit()).isZero();
+            Peer.Result chat = alice.run("still there?\nclose\n", "chat", "bob");
+            assertThat(chat.exit()).as(chat.err()).isZero();
+            await().atMost(Duration.ofSeconds(60)).until(() -> listening.out().contains("alice: still there?"));
+            listening.type("/quit");
             assertThat(listening.waitFor(Duration.ofSeconds(60))).isZero();
         }
     }

@@ -24,12 +24,13 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * caller left for the handler, which does not check it again.
  *
  * <p>A renewal over budget is answered 429 only after {@link #REFUSAL_DELAY}, not at once: a
- * refusal costs the directory half a lookup, so a client that ignores {@code Retry-After} and
- * renews as fast as it can would still take a third of the instance from the lookups. Held, each
- * of its connections makes one request every second or two. The wait holds no thread (the request
- * goes asynchronous and the container's timeout answers it), only the connection and its request,
- * and at most {@link #MAX_HELD} wait at once: beyond, the refusal is at once. Either way the
- * connection is closed after the 429, so that a body left unread is never waited for.
+ * refusal at once costs the directory about what a lookup costs, so a client that ignores {@code
+ * Retry-After} and renews as fast as it can would still take half the instance from the lookups.
+ * Held, each of its connections makes one request every second or two. The wait holds no thread
+ * (the request goes asynchronous and the container's timeout answers it), only the connection and
+ * its request, and at most {@link #MAX_HELD} wait at once: beyond, the refusal is at once (a
+ * client with that many connections is for the reverse proxy's per-address limits). A held
+ * refusal closes its connection, so that the container does not read a body left unsent.
  */
 final class RenewalLimit implements HandlerInterceptor {
 
@@ -68,7 +69,6 @@ final class RenewalLimit implements HandlerInterceptor {
         try {
             throttle.take(AccountThrottle.Budget.RENEWALS, user.accountId());
         } catch (TooManyRequestsException refused) {
-            response.setHeader(HttpHeaders.CONNECTION, "close");
             if (held.incrementAndGet() > maxHeld) {
                 held.decrementAndGet();
                 throw refused; // at once: the waiting room is full
@@ -89,6 +89,7 @@ final class RenewalLimit implements HandlerInterceptor {
             }
         };
         response.setStatus(HttpStatus.TOO_MANY_REQUESTS.value()); // what the request log records
+        response.setHeader(HttpHeaders.CONNECTION, "close");
         AsyncContext waiting;
         try {
             waiting = request.startAsync(request, response);

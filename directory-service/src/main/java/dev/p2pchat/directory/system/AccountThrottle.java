@@ -16,10 +16,12 @@ import org.springframework.stereotype.Component;
  * Budgets per account, for calls a logged-in user makes often and that must not be made without
  * end: presence renewals. An honest peer renews every 20 s; one renewing as fast as it can would
  * take as much of the directory as every lookup together. A token bucket (Bucket4j) per account
- * holds {@code directory.throttle.renewals} and refills over {@code renewals-per}; at most
- * {@code max-accounts} are kept, and one idle for a whole period is dropped (it is full again
- * anyway), so with peers renewing every 20 s and a 10-s period only the busiest are tracked. The
- * budgets live in this instance's memory: with several instances each keeps its own.
+ * holds {@code directory.throttle.renewals} and refills over {@code renewals-per}. One idle for a
+ * whole period is dropped (it is full again anyway): with peers renewing every 20 s and a 10-s
+ * period, about half of them are tracked at a time. At most {@code max-accounts} are kept; beyond,
+ * Caffeine drops the least used first, which only gives their accounts a full budget again, while
+ * a flooding account's bucket, used all the time, stays. The budgets live in this instance's
+ * memory: with several instances each keeps its own.
  */
 @Component
 public class AccountThrottle {

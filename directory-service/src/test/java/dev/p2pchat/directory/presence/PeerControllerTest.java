@@ -4,6 +4,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.verifyNoInteractions;
 import static org.mockito.Mockito.verifyNoMoreInteractions;
@@ -219,6 +220,7 @@ class PeerControllerTest {
                 .andExpect(jsonPath("$.host").value("192.0.2.10"))
                 .andExpect(jsonPath("$.port").value(7000))
                 .andExpect(jsonPath("$.expiresAt").value("2026-01-01T10:01:00Z"));
+        verify(sessions, times(1)).verify(TOKEN); // by the renewal budget's check; the handler reuses it
         mvc.perform(put("/api/v1/presence").header("Authorization", "Bearer " + TOKEN)
                         .contentType(MediaType.APPLICATION_JSON).content("{\"port\":7001,\"host\":null}")
                         .with(request -> {

@@ -1,6 +1,7 @@
 package dev.p2pchat.directory.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
@@ -94,7 +95,7 @@ class RenewalLimitWaitingRoomTest {
         assertThat(catchThrowableOfType(TooManyRequestsException.class, () -> limit.preHandle(third, thirdResponse, null)))
                 .isSameAs(refused);
         assertThat(third.isAsyncStarted()).isFalse();
-        assertThat(thirdResponse.getHeader("Connection")).isEqualTo("close");
+        assertThat(thirdResponse.getHeader("Connection")).as("kept: a reconnect costs more than the refusal").isNull();
         assertThat(held()).isEqualTo(2);
 
         MockAsyncContext gone = (MockAsyncContext) first.getAsyncContext();
@@ -105,6 +106,28 @@ class RenewalLimitWaitingRoomTest {
         assertThat(held()).as("released once").isEqualTo(1);
         assertThat(limit.preHandle(renewal(), new MockHttpServletResponse(), null)).isFalse();
         assertThat(held()).isEqualTo(2);
+    }
+
+    @Test
+    void aWaitIsGivenBackWhenTheRequestCannotGoAsynchronousOrItsAnswerFails() throws Exception {
+        doThrow(refused).when(throttle).take(AccountThrottle.Budget.RENEWALS, 7);
+        MockHttpServletRequest synchronous = renewal();
+        synchronous.setAsyncSupported(false);
+
+        assertThatThrownBy(() -> limit.preHandle(synchronous, new MockHttpServletResponse(), null))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(held()).isZero();
+
+        MockHttpServletRequest request = renewal();
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        assertThat(limit.preHandle(request, response, null)).isFalse();
+        when(problems.resolveException(any(), any(), any(), any())).thenThrow(new IllegalStateException("no writer"));
+        MockAsyncContext waiting = (MockAsyncContext) request.getAsyncContext();
+        AsyncListener listener = waiting.getListeners().get(0);
+
+        assertThatThrownBy(() -> listener.onTimeout(new AsyncEvent(waiting))).hasMessage("no writer");
+        assertThat(held()).isZero();
+        assertThat(request.isAsyncStarted()).as("completed all the same").isFalse();
     }
 
     @Test

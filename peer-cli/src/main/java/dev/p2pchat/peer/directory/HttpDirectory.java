@@ -375,13 +375,13 @@ public final class HttpDirectory implements Directory {
             }
             case 429: {
                 String when = retryAfter != null && retryAfter.matches("\\d{1,6}") ? " in " + retryAfter + " s" : " later";
-                if ("/problems/too-many-key-events".equals(problem.path("type").asString(""))) {
-                    return new DirectoryException(Kind.BUSY, "your identity key changed five times in the last 24 hours,"
-                            + " the most the directory records; log in with the key it has, or try again" + when);
-                }
                 if (operation == Operation.PUBLISH) {
                     return new DirectoryException(Kind.BUSY, "the directory takes no more presence renewals"
                             + " from your account for now; try again" + when);
+                }
+                if ("/problems/too-many-key-events".equals(problem.path("type").asString(""))) {
+                    return new DirectoryException(Kind.BUSY, "your identity key changed five times in the last 24 hours,"
+                            + " the most the directory records; log in with the key it has, or try again" + when);
                 }
                 return new DirectoryException(Kind.BUSY, "the directory takes no more "
                         + (operation == Operation.REGISTER ? "new accounts" : operation == Operation.LOGIN
